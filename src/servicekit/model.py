@@ -33,7 +33,10 @@ import attrs
 from servicekit.errors import ModelError, Problem, UnknownIdError, did_you_mean, suggest
 
 if TYPE_CHECKING:
+    from servicekit.audit import Finding
     from servicekit.chain import ServiceChain
+    from servicekit.guide import ScenarioGuide
+    from servicekit.mapping import Applicability, Coverage
 
 __all__ = [
     "Audience",
@@ -606,6 +609,41 @@ class ServiceModel:
     def principle(self, id: str) -> Principle:
         """The principle ``id``; raises :class:`UnknownIdError` with suggestions."""
         return _lookup(self.principles, id, "principle")
+
+    # -- service culture (see mapping.py, guide.py and audit.py) --------------------------
+
+    def principles_for(self, role: str) -> tuple[Applicability, ...]:
+        """The principles that apply to ``role``, each saying why it applies."""
+        from servicekit.mapping import principles_for
+
+        return principles_for(self, role)
+
+    def roles_for(self, principle: str) -> tuple[Applicability, ...]:
+        """The roles ``principle`` applies to, each saying why."""
+        from servicekit.mapping import roles_for
+
+        return roles_for(self, principle)
+
+    def coverage(self) -> Coverage:
+        """The role x principle matrix; each cell says where the mapping came from."""
+        from servicekit.mapping import coverage
+
+        return coverage(self)
+
+    def guide(self, scenario: str) -> ScenarioGuide:
+        """An education card for ``scenario``: what the person on duty needs to think about."""
+        from servicekit.guide import guide
+
+        return guide(self, scenario)
+
+    def audit(self, *, rules: Mapping[str, str] | None = None) -> tuple[Finding, ...]:
+        """Findings of every audit rule; ``rules`` maps rule ids to ``off`` or a severity.
+
+        ``rules`` is laid over the model's own ``audit:`` settings.
+        """
+        from servicekit.audit import audit
+
+        return audit(self, rules=rules)
 
     def managers_of(self, role: str) -> tuple[str, ...]:
         """The chain of ``reports_to`` above ``role``, nearest first.

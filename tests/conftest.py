@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled example, the sample corpus, and small models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import servicekit
+
+ROOT = Path(__file__).resolve().parent.parent
+#: ../shared/corpus from the project root, as the brief lays it out.
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def example() -> servicekit.ServiceModel:
+    """The bundled dry-cleaner example model."""
+    return servicekit.load_example()
+
+
+@pytest.fixture
+def write_model(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write YAML text to a file in a temporary directory and return its path."""
+
+    def write(text: str | bytes, name: str = "model.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
