@@ -447,6 +447,20 @@ class ServiceChain:
                     heapq.heappush(heap, (-candidate, before))
         return best
 
+    # -- diagrams (see diagram.py) ----------------------------------------------------------
+
+    def to_mermaid(self, *, focus: str | None = None, depth: int | None = None) -> str:
+        """The chain as a Mermaid flowchart laid out like a service blueprint."""
+        from servicekit.diagram import to_mermaid
+
+        return to_mermaid(self, focus=focus, depth=depth)
+
+    def to_dot(self, *, focus: str | None = None, depth: int | None = None) -> str:
+        """The chain as Graphviz DOT laid out like a service blueprint."""
+        from servicekit.diagram import to_dot
+
+        return to_dot(self, focus=focus, depth=depth)
+
     # -- bulk -----------------------------------------------------------------------------
 
     def upstream_of_all(self) -> UpstreamOfAll:
