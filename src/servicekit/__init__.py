@@ -10,6 +10,7 @@ that principles, scripts, metrics and programmes support a service culture.
 ['cashier', 'organizer']
 """
 
+from servicekit.audit import RULES, AuditSettingError, Finding, Rule
 from servicekit.chain import (
     CustomersOf,
     Reach,
@@ -20,7 +21,9 @@ from servicekit.chain import (
     UpstreamSet,
 )
 from servicekit.errors import ModelError, Problem, ServicekitError, UnknownIdError
+from servicekit.guide import ScenarioGuide
 from servicekit.loading import dump, example_path, load, load_example, loads, save
+from servicekit.mapping import Applicability, Coverage, MissingExtraError
 from servicekit.model import (
     Audience,
     AuditSettings,
@@ -44,15 +47,21 @@ from servicekit.model import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "RULES",
+    "Applicability",
     "Audience",
+    "AuditSettingError",
     "AuditSettings",
+    "Coverage",
     "Customer",
     "CustomersOf",
     "FailPoint",
+    "Finding",
     "FrozenDict",
     "Handoff",
     "InternalCustomer",
     "Metric",
+    "MissingExtraError",
     "ModelError",
     "Principle",
     "PrincipleScope",
@@ -61,7 +70,9 @@ __all__ = [
     "Reach",
     "Reaches",
     "Role",
+    "Rule",
     "Scenario",
+    "ScenarioGuide",
     "Script",
     "ServiceChain",
     "ServiceModel",

@@ -301,25 +301,47 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"servicekit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, help: str, run: Callable[[argparse.Namespace], int],
-                formats: Sequence[str] = ("text", "json"), model: bool = True) -> _Parser:
+    def command(
+        name: str,
+        help: str,
+        run: Callable[[argparse.Namespace], int],
+        formats: Sequence[str] = ("text", "json"),
+        model: bool = True,
+    ) -> _Parser:
         sub: _Parser = commands.add_parser(name, help=help, description=help)
         if model:
             sub.add_argument("model", metavar="MODEL", help="a model file or directory")
-        sub.add_argument("--format", choices=formats, default=formats[0],
-                         help=f"output format (default {formats[0]})")
+        sub.add_argument(
+            "--format",
+            choices=formats,
+            default=formats[0],
+            help=f"output format (default {formats[0]})",
+        )
         sub.set_defaults(run=run)
         return sub
 
     command("validate", "check a model and report every problem", _validate)
 
-    sub = command("report", "a service report: each touchpoint's chain, critical roles, suspects, "
-                  "coverage gaps and audit findings", _report, model=False)
-    sub.add_argument("model", metavar="MODEL", nargs="?",
-                     help="a model file or directory (default: the bundled example)")
+    sub = command(
+        "report",
+        "a service report: each touchpoint's chain, critical roles, suspects, "
+        "coverage gaps and audit findings",
+        _report,
+        model=False,
+    )
+    sub.add_argument(
+        "model",
+        metavar="MODEL",
+        nargs="?",
+        help="a model file or directory (default: the bundled example)",
+    )
     sub.add_argument("--top", type=_depth, default=3, help="suspects shown per touchpoint")
-    sub.add_argument("--fail-on", choices=_FAIL_ON, default="never",
-                     help="exit 1 when a finding is at least this severe (default never)")
+    sub.add_argument(
+        "--fail-on",
+        choices=_FAIL_ON,
+        default="never",
+        help="exit 1 when a finding is at least this severe (default never)",
+    )
 
     for name, help, run in (
         ("upstream", "every node whose work reaches NODE, nearest first", _upstream),
@@ -334,31 +356,63 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("trace", "the likely upstream origins of a defect seen at TOUCHPOINT", _trace)
     sub.add_argument("touchpoint", metavar="TOUCHPOINT", help="a touchpoint id")
-    sub.add_argument("--category", metavar="C", default=None,
-                     help="only fail points of this category (e.g. stain)")
+    sub.add_argument(
+        "--category",
+        metavar="C",
+        default=None,
+        help="only fail points of this category (e.g. stain)",
+    )
 
-    command("coverage", "which principles apply to which roles, and why", _coverage,
-            formats=("text", "json", "csv", "markdown"))
+    command(
+        "coverage",
+        "which principles apply to which roles, and why",
+        _coverage,
+        formats=("text", "json", "csv", "markdown"),
+    )
 
-    sub = command("guide", "an education card for a scenario", _guide,
-                  formats=("text", "markdown", "json"))
+    sub = command(
+        "guide", "an education card for a scenario", _guide, formats=("text", "markdown", "json")
+    )
     sub.add_argument("scenario", metavar="SCENARIO", help="a scenario id")
 
-    sub = command("audit", "findings that work against a service culture", _audit,
-                  formats=("text", "json", "sarif"))
-    sub.add_argument("--fail-on", choices=_FAIL_ON, default="error",
-                     help="exit 1 when a finding is at least this severe (default error)")
-    sub.add_argument("--rule", metavar="RULE=SEVERITY", action="append", default=[],
-                     help="set a rule to off, error, warning or info (repeatable)")
+    sub = command(
+        "audit",
+        "findings that work against a service culture",
+        _audit,
+        formats=("text", "json", "sarif"),
+    )
+    sub.add_argument(
+        "--fail-on",
+        choices=_FAIL_ON,
+        default="error",
+        help="exit 1 when a finding is at least this severe (default error)",
+    )
+    sub.add_argument(
+        "--rule",
+        metavar="RULE=SEVERITY",
+        action="append",
+        default=[],
+        help="set a rule to off, error, warning or info (repeatable)",
+    )
 
-    sub = command("diagram", "the chain as a service-blueprint diagram", _diagram,
-                  formats=("mermaid", "dot"))
-    sub.add_argument("--focus", metavar="NODE", default=None,
-                     help="only nodes within --depth of NODE, up- or downstream")
+    sub = command(
+        "diagram", "the chain as a service-blueprint diagram", _diagram, formats=("mermaid", "dot")
+    )
+    sub.add_argument(
+        "--focus",
+        metavar="NODE",
+        default=None,
+        help="only nodes within --depth of NODE, up- or downstream",
+    )
     sub.add_argument("--depth", type=_depth, default=None, help="with --focus: how far to go")
 
-    command("schema", "print the JSON Schema of the YAML format", _schema, formats=("json",),
-            model=False)
+    command(
+        "schema",
+        "print the JSON Schema of the YAML format",
+        _schema,
+        formats=("json",),
+        model=False,
+    )
     return parser
 
 

@@ -33,8 +33,13 @@ __all__ = [
 ]
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, indent: str = "  ",
-          right: Iterable[int] = ()) -> str:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    indent: str = "  ",
+    right: Iterable[int] = (),
+) -> str:
     """Rows as aligned columns under ``headers``; columns in ``right`` align right.
 
     Examples
@@ -109,13 +114,17 @@ def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None =
     what = f"{category} defects" if category else "defects"
     if not suspects:
         return f"Suspects for {what} at {node}: none (no fail point upstream can reach it)"
-    head = f"Suspects for {what} at {node}: {_plural(len(suspects), 'fail point')}, most likely first"
+    head = (
+        f"Suspects for {what} at {node}: {_plural(len(suspects), 'fail point')}, most likely first"
+    )
     rows = [
         [f"{s.score:.4f}", s.category or "-", s.fail_point, f"{s.role} -> {s.receiver}", s.distance]
         for s in suspects
     ]
-    return head + "\n" + table(
-        ["score", "category", "fail point", "hand-off", "distance"], rows, right=[0, 4]
+    return (
+        head
+        + "\n"
+        + table(["score", "category", "fail point", "hand-off", "distance"], rows, right=[0, 4])
     )
 
 

@@ -15,9 +15,11 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
-from servicekit.model import SECTIONS, SEVERITIES, ServiceModel
+from servicekit.audit import Finding, findings_to_json, findings_to_text, severity_at_least
+from servicekit.model import SECTIONS, ServiceModel
 from servicekit.render import table, trace_json
 
 __all__ = ["build", "fails", "to_text"]
@@ -46,7 +48,6 @@ def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3
                 "suspects": trace_json(tp_id, chain.trace(tp_id)[:top])["suspects"],
             }
         )
-    findings = model.audit()
     return {
         "model": path,
         "bundled": bundled,
@@ -54,29 +55,27 @@ def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3
         "counts": {section: len(getattr(model, section)) for section, _ in SECTIONS},
         "touchpoints": touchpoints,
         "coverage_gaps": list(model.coverage().uncovered_roles),
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "subject": f.subject,
-                "message": f.message,
-                "hint": f.hint,
-            }
-            for f in findings
-        ],
+        "findings": findings_to_json(model.audit())["findings"],
     }
 
 
 def fails(data: dict[str, Any], threshold: str) -> bool:
     """True when a finding is at least as severe as ``threshold``."""
-    if threshold not in SEVERITIES:
-        return False
-    limit = SEVERITIES.index(threshold)
-    return any(SEVERITIES.index(f["severity"]) <= limit for f in data["findings"])
+    return any(severity_at_least(f["severity"], threshold) for f in data["findings"])
 
 
 def _names(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
+
+
+def _wrapped(label: str, text: str) -> str:
+    return textwrap.fill(
+        f"{label}: {text}",
+        width=88,
+        initial_indent="  ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
 
 
 def to_text(data: dict[str, Any]) -> str:
@@ -97,34 +96,36 @@ def to_text(data: dict[str, Any]) -> str:
         lines.append(f"  served by {tp['role']} for {_names(tp['customers'])}")
         upstream = tp["upstream"]
         shown = [f"{u['id']} ({u['distance']})" for u in upstream[:SHOWN_UPSTREAM]]
-        more = f", and {len(upstream) - SHOWN_UPSTREAM} more" if len(upstream) > SHOWN_UPSTREAM else ""
-        lines.append(f"  upstream, by distance: {_names(shown)}{more}")
-        lines.append(f"  critical, nearest first: {_names(tp['critical'])}")
+        more = (
+            f", and {len(upstream) - SHOWN_UPSTREAM} more" if len(upstream) > SHOWN_UPSTREAM else ""
+        )
+        lines.append(_wrapped("upstream, by distance", _names(shown) + more))
+        lines.append(_wrapped("critical, nearest first", _names(tp["critical"])))
         if tp["suspects"]:
             lines.append("  likeliest origins of a complaint here:")
             rows = [
-                [f"{s['score']:.4f}", s["category"] or "-", s["fail_point"], s["role"],
-                 s["distance"]]
+                [
+                    f"{s['score']:.4f}",
+                    s["category"] or "-",
+                    s["fail_point"],
+                    s["role"],
+                    s["distance"],
+                ]
                 for s in tp["suspects"]
             ]
             lines.append(
-                table(["score", "category", "fail point", "made by", "distance"], rows,
-                      indent="    ", right=[0, 4])
+                table(
+                    ["score", "category", "fail point", "made by", "distance"],
+                    rows,
+                    indent="    ",
+                    right=[0, 4],
+                )
             )
         else:
             lines.append("  likeliest origins of a complaint here: no fail points upstream")
     lines.append("")
-    gaps = data["coverage_gaps"]
-    lines.append(f"Roles no principle applies to: {_names(gaps)}")
-    findings = data["findings"]
-    tally = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
+    lines.append(_wrapped("Roles no principle applies to", _names(data["coverage_gaps"])).strip())
     lines.append("")
-    lines.append(
-        "Audit: " + ", ".join(f"{n} {s}{'' if n == 1 else 's'}" for s, n in tally.items())
-    )
-    for f in findings:
-        lines.append(f"  {f['severity']:<7}  {f['rule']}  {f['subject']}")
-        lines.append(f"           {f['message']}")
-        if f.get("hint"):
-            lines.append(f"           fix: {f['hint']}")
+    lines.append("Audit")
+    lines.append(findings_to_text(Finding(**f) for f in data["findings"]).rstrip("\n"))
     return "\n".join(lines)
