@@ -718,8 +718,9 @@ def to_sarif(
     >>> log = to_sarif(model.audit(), model)
     >>> log["version"], log["runs"][0]["results"][0]["ruleId"]
     ('2.1.0', 'unaligned-metric')
-    >>> log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
-    {'startLine': 148, 'startColumn': 5}
+    >>> region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    >>> region["startLine"] == model.sources["garments-per-hour"].line
+    True
     """
     from servicekit import __version__
 

@@ -214,7 +214,9 @@ def _audit(args: argparse.Namespace) -> int:
     if args.format == "json":
         _json({"findings": [_finding_json(f) for f in findings]})
     elif args.format == "sarif":
-        _json(audit.to_sarif(findings, model))
+        import os
+
+        _json(audit.to_sarif(findings, model, base=os.getcwd()))
     else:
         _out(audit.findings_to_text(findings))
     if args.fail_on != "never" and any(
