@@ -849,15 +849,20 @@ def test_example_findings(example: ServiceModel) -> None:
 
     garments-per-hour is tied to pay with nothing in serves; counter-smiles trains
     only the counter, in a classroom with no follow-up, without the store manager
-    or owner; stain-school leaves out the plant manager and owner; the stain script
-    covers both the walk-in and the bride; no script covers the missing button.
+    or owner; stain-school leaves out the plant manager and owner; the spotting
+    handbook is e-learning only and leaves out the owner; the bookkeeper's figures
+    reach no touchpoint; the stain script covers both the walk-in and the bride; no
+    script covers the missing button.
     """
     assert [(f.rule, f.subject) for f in example.audit()] == [
         ("unaligned-metric", "garments-per-hour"),
         ("front-line-only-program", "counter-smiles"),
         ("managers-not-included", "counter-smiles"),
+        ("managers-not-included", "spotting-handbook"),
         ("managers-not-included", "stain-school"),
+        ("no-line-of-sight", "bookkeeper"),
         ("one-dimensional-program", "counter-smiles"),
         ("one-size-script", "stain-complaint"),
+        ("self-directed-only-program", "spotting-handbook"),
         ("unscripted-scenario", "missing-button"),
     ]
