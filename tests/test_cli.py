@@ -264,7 +264,7 @@ def test_validate_text_and_json(capsys, tiny) -> None:  # type: ignore[no-untype
     """`validate` says the model is valid and counts what it holds."""
     code, out, _ = run(capsys, "validate", tiny)
     assert code == 0
-    assert out.strip() == f"{tiny}: valid (1 customers, 2 roles, 1 touchpoints)"
+    assert out.strip() == f"{tiny}: valid (1 customer, 2 roles, 1 touchpoint)"
     code, out, _ = run(capsys, "validate", tiny, "--format", "json")
     assert code == 0
     data = json.loads(out)

@@ -97,9 +97,14 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         _json({"valid": True, "model": args.model, "name": model.name, "counts": counts})
     else:
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        summary = ", ".join(_count(n, k) for k, n in counts.items() if n)
         _out(f"{args.model}: valid ({summary or 'empty'})")
     return EXIT_OK
+
+
+def _count(n: int, section: str) -> str:
+    """``1 customer``, ``2 customers``: a section name counted in words."""
+    return f"{n} {section[:-1] if n == 1 else section}"
 
 
 def _counts(model: ServiceModel) -> dict[str, int]:

@@ -1,0 +1,74 @@
+"""MkDocs hooks: draw service-blueprint diagrams at build time, render them offline.
+
+Two fenced-block languages become diagrams:
+
+``mermaid``
+    Mermaid source, drawn as it is.
+``servicekit-diagram``
+    The arguments of ``servicekit diagram`` (a model path, relative to the
+    project root, and optionally ``--focus NODE`` and ``--depth N``). The hook
+    loads the model and draws it with :func:`servicekit.diagram.to_mermaid`, so
+    a diagram in the docs can never drift from the model it shows.
+
+Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``
+hands to the vendored ``mermaid.min.js``. Material for MkDocs' own Mermaid
+integration is not used: it loads Mermaid from a CDN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import shlex
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pre(source: str) -> str:
+    return f'<pre class="sk-mermaid">{html.escape(source)}</pre>'
+
+
+def format_mermaid(
+    source: str, language: str, css_class: str, options: Any, md: Any, **kwargs: Any
+) -> str:
+    """A ``mermaid`` fence: the source, for the browser to draw."""
+    return _pre(source)
+
+
+def diagram_source(arguments: str) -> str:
+    """The Mermaid text ``servicekit diagram ARGUMENTS`` prints, from the project root."""
+    import servicekit
+
+    parser = argparse.ArgumentParser(prog="servicekit-diagram", exit_on_error=False)
+    parser.add_argument("model")
+    parser.add_argument("--focus")
+    parser.add_argument("--depth", type=int)
+    args = parser.parse_args(shlex.split(arguments))
+    model = servicekit.load(ROOT / args.model)
+    return model.chain.to_mermaid(focus=args.focus, depth=args.depth)
+
+
+def format_servicekit_diagram(
+    source: str, language: str, css_class: str, options: Any, md: Any, **kwargs: Any
+) -> str:
+    """A ``servicekit-diagram`` fence: the model's blueprint, drawn at build time."""
+    return _pre(diagram_source(source.strip()))
+
+
+def on_config(config: Any) -> Any:
+    """Register the two diagram fences with pymdownx.superfences."""
+    superfences = config["mdx_configs"].setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    fences.extend(
+        [
+            {"name": "mermaid", "class": "sk-mermaid", "format": format_mermaid},
+            {
+                "name": "servicekit-diagram",
+                "class": "sk-mermaid",
+                "format": format_servicekit_diagram,
+            },
+        ]
+    )
+    return config
