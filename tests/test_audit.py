@@ -866,3 +866,16 @@ def test_example_findings(example: ServiceModel) -> None:
         ("self-directed-only-program", "spotting-handbook"),
         ("unscripted-scenario", "missing-button"),
     ]
+
+
+def test_findings_render_and_show_in_notebooks(example: ServiceModel) -> None:
+    """An audit's findings are a tuple that renders as text, JSON and notebook tables."""
+    from servicekit import display
+
+    findings = example.audit()
+    assert isinstance(findings, tuple)
+    assert findings == tuple(findings)
+    assert findings.to_text() == findings_to_text(findings)
+    assert findings.to_json() == findings_to_json(findings)
+    assert findings._repr_html_() == display.findings_html(findings)
+    assert findings._repr_markdown_() == display.findings_markdown(findings)

@@ -309,3 +309,13 @@ scenarios: [{id: bare, touchpoint: desk}]
     assert "Tags:" not in text
     assert "Situation:" not in text
     assert "  - listen, applies to everyone\n" in text
+
+
+def test_guide_shows_itself_in_notebooks(example: ServiceModel) -> None:
+    """A guide displays as the HTML and Markdown cards of servicekit.display."""
+    from servicekit import display
+
+    card = example.guide("wedding-dress-stain")
+    assert card._repr_html_() == display.guide_html(card)
+    assert card._repr_markdown_() == display.guide_markdown(card)
+    assert "A stain on a dress needed tomorrow" in card._repr_html_()

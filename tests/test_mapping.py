@@ -388,3 +388,12 @@ def test_example_coverage(example: ServiceModel) -> None:
     assert table.cell("owner", "see-it-their-way") == "everyone"
     assert table.uncovered_roles == ()
     assert isinstance(table, Coverage)
+
+
+def test_coverage_shows_itself_in_notebooks(example: ServiceModel) -> None:
+    """The coverage matrix displays as the tables of servicekit.display."""
+    from servicekit import display
+
+    matrix = example.coverage()
+    assert matrix._repr_html_() == display.coverage_html(matrix)
+    assert matrix._repr_markdown_() == display.coverage_markdown(matrix)

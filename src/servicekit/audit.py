@@ -59,6 +59,7 @@ __all__ = [
     "SEVERITIES",
     "AuditSettingError",
     "Finding",
+    "Findings",
     "Rule",
     "audit",
     "findings_to_json",
@@ -560,7 +561,32 @@ def _settings(model: ServiceModel, rules: Mapping[str, str] | None) -> dict[str,
     return settings
 
 
-def audit(model: ServiceModel, *, rules: Mapping[str, str] | None = None) -> tuple[Finding, ...]:
+class Findings(tuple[Finding, ...]):
+    """The findings of an audit: a plain tuple of :class:`Finding` that also shows
+    itself as a table in a notebook and renders as text, JSON or SARIF."""
+
+    __slots__ = ()
+
+    def to_text(self) -> str:
+        """The findings for people (see :func:`findings_to_text`)."""
+        return findings_to_text(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"findings": [...]}`` (see :func:`findings_to_json`)."""
+        return findings_to_json(self)
+
+    def _repr_html_(self) -> str:
+        from servicekit.display import findings_html
+
+        return findings_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import findings_markdown
+
+        return findings_markdown(self)
+
+
+def audit(model: ServiceModel, *, rules: Mapping[str, str] | None = None) -> Findings:
     """Every finding of every rule that is on, errors first, then by rule id and subject.
 
     ``rules`` maps rule ids to ``off`` or a severity and is laid over the
@@ -587,7 +613,7 @@ def audit(model: ServiceModel, *, rules: Mapping[str, str] | None = None) -> tup
                 )
             )
     findings.sort(key=Finding.sort_key)
-    return tuple(findings)
+    return Findings(findings)
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:

@@ -172,6 +172,16 @@ class ScenarioGuide:
         """The card as Markdown, with a section each for training and education."""
         return "\n".join(self._lines(markdown=True)) + "\n"
 
+    def _repr_html_(self) -> str:
+        from servicekit.display import guide_html
+
+        return guide_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import guide_markdown
+
+        return guide_markdown(self)
+
     def _lines(self, *, markdown: bool) -> list[str]:
         scenario, role = self.scenario, self.role
 

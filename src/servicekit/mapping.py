@@ -293,6 +293,16 @@ class Coverage:
             lines.append(f"| {escape(role)} | " + " | ".join(c or "" for c in cells) + " |")
         return "\n".join(lines) + "\n"
 
+    def _repr_html_(self) -> str:
+        from servicekit.display import coverage_html
+
+        return coverage_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import coverage_markdown
+
+        return coverage_markdown(self)
+
     def to_pandas(self) -> Any:
         """A pandas ``DataFrame``: rows are roles, columns principles, cells sources or ``None``.
 
