@@ -60,9 +60,9 @@ class Problem:
             text += f"; {self.hint}"
         return text
 
-    def sort_key(self) -> tuple[str, int, int]:
-        """Order problems by file, then line, then column."""
-        return (self.path, self.line or 0, self.column or 0)
+    def sort_key(self) -> tuple[str, bool, int, int]:
+        """Order problems by file, then line, then column; unlocated ones last in their file."""
+        return (self.path, self.line is None, self.line or 0, self.column or 0)
 
 
 class ModelError(ServicekitError, ValueError):
@@ -116,6 +116,9 @@ class UnknownIdError(ServicekitError, KeyError):
         return f"{text}; {hint}" if hint else text
 
 
+#: Above this many candidates, only those that could be a typo of the word (same first
+#: character, length within two) are compared, and at most this many of them: difflib
+#: costs a few microseconds a candidate.
 _MAX_CANDIDATES_FOR_FUZZY = 20_000
 
 
@@ -129,8 +132,9 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]
     """
     pool = candidates if isinstance(candidates, Sequence) else list(candidates)
     if len(pool) > _MAX_CANDIDATES_FOR_FUZZY:
-        # difflib is quadratic-ish; on huge models compare only ids of a similar length.
-        pool = [c for c in pool if abs(len(c) - len(word)) <= 2]
+        first, size = word[:1], len(word)
+        pool = [c for c in pool if c[:1] == first and abs(len(c) - size) <= 2]
+        pool = pool[:_MAX_CANDIDATES_FOR_FUZZY]
     return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
 
 

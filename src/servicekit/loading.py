@@ -37,7 +37,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,7 @@ __all__ = [
     "load_example",
     "loads",
     "save",
+    "schema_path",
 ]
 
 #: The version of the YAML format this release reads and writes.
@@ -113,23 +114,29 @@ class _TooMany(Exception):
 class _Map:
     """A YAML mapping: key -> (key event, value node), with the mapping's position."""
 
-    __slots__ = ("column", "line", "pairs")
+    __slots__ = ("column", "dropped", "key", "line", "pairs")
 
     def __init__(self, line: int, column: int) -> None:
         self.line = line
         self.column = column
         self.pairs: dict[str, tuple[ScalarEvent, Any]] = {}
+        #: While parsing: the key waiting for its value.
+        self.key: Any = None
+        #: While parsing: True when the mapping carries an anchor or a tag.
+        self.dropped = False
 
 
 class _Seq(list[Any]):
     """A YAML sequence with its position."""
 
-    __slots__ = ("column", "line")
+    __slots__ = ("column", "dropped", "line")
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
         self.line = line
         self.column = column
+        #: While parsing: True when the sequence carries an anchor or a tag.
+        self.dropped = False
 
 
 _BAD_KEY = object()
@@ -159,6 +166,11 @@ class _Context:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.path = "<string>"
+        #: True once some file could not be read or parsed: the model is then incomplete,
+        #: and checking its references would only add noise.
+        self.broken = False
+        #: Registers an id (value, its node, its kind); False when already taken.
+        self.claim: Callable[[str, Any, str], bool] = lambda key, node, kind: True
 
     def at(self, node: Any, message: str, hint: str | None = None) -> None:
         if node is None:  # an alias or a too-deep node, reported where it was found
@@ -173,118 +185,145 @@ class _Context:
         if len(self.problems) >= MAX_PROBLEMS:
             raise _TooMany
 
+    def fatal(self, line: int, column: int, message: str, hint: str | None = None) -> None:
+        """A problem that stops the reading of the current file."""
+        self.broken = True
+        self.add(line, column, message, hint)
 
-def _events(data: bytes | str) -> Iterator[Any]:
-    return yaml.parse(data, Loader=_LOADER)
+
+def _parser(data: bytes | str) -> Any:
+    """A YAML parser over ``data``: libyaml's when present, else PyYAML's own."""
+    return _LOADER(data)
 
 
 def _parse(data: bytes | str, ctx: _Context) -> list[Any]:
-    """The documents of a YAML stream as light trees; structural problems go to ``ctx``."""
+    """The documents of a YAML stream as light trees; structural problems go to ``ctx``.
+
+    This is the hot path of loading: one pass over the events, with the attaching of a
+    node to its parent written inline.
+    """
     documents: list[Any] = []
-    stack: list[Any] = []  # open containers
-    pending: list[Any] = []  # for each open mapping, the key waiting for its value (or None)
-    skip = 0  # depth of nesting being skipped (too deep)
+    stack: list[Any] = []  # open containers, innermost last
+    top: Any = None  # stack[-1], or None at the document level
     root: Any = None
 
-    def attach(node: Any) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        top = stack[-1]
-        if type(top) is _Seq:
-            top.append(node)
-            return
-        key = pending[-1]
-        if key is None:
-            if type(node) is not ScalarEvent:
-                ctx.at(node, f"a key must be a plain word, not {_describe(node)}")
-                pending[-1] = _BAD_KEY
-            else:
-                pending[-1] = node
-            return
-        pending[-1] = None
-        if key is _BAD_KEY:
-            return
-        name = key.value
-        if name in top.pairs:
-            first = top.pairs[name][0].start_mark.line + 1
-            ctx.at(
-                key, f"duplicate key {name!r}: already given at line {first}", "give each key once"
-            )
-            return
-        if name == "<<" and not key.style:
-            ctx.at(key, "merge keys ('<<') are not supported", "write the keys out in full")
-            return
-        top.pairs[name] = (key, node)
-
     def check_node(event: Any) -> None:
+        """Reports an anchor or a tag on ``event``."""
+        where = _marked(event.start_mark)
         if event.anchor is not None:
             ctx.at(
-                event,
+                where,
                 f"anchors ('&{event.anchor}') are not supported",
                 "write the value out in full",
             )
-        tag = event.tag
-        if tag is not None and not (type(event) is ScalarEvent and tag == "!" and event.style):
-            ctx.at(event, f"YAML tags are not allowed, found {tag!r}", "remove the tag")
+        if event.tag is not None:
+            ctx.at(where, f"YAML tags are not allowed, found {event.tag!r}", "remove the tag")
 
+    def key_node(mapping: _Map, key: Any, node: Any) -> None:
+        """Adds ``key: node`` to ``mapping``, reporting bad, duplicate and merge keys."""
+        if key is _BAD_KEY:
+            return
+        name = key.value
+        if name in mapping.pairs:
+            first = _where(mapping.pairs[name][0])[0]
+            ctx.at(
+                key, f"duplicate key {name!r}: already given at line {first}", "give each key once"
+            )
+        elif name == "<<" and not key.style:
+            ctx.at(key, "merge keys ('<<') are not supported", "write the keys out in full")
+        else:
+            mapping.pairs[name] = (key, node)
+
+    parser = _parser(data)
     try:
-        for event in _events(data):
+        # Calling get_event until it returns None skips yaml.parse's generator and its
+        # check_event call: a third of the time of reading a big file.
+        for event in iter(parser.get_event, None):
             kind = type(event)
-            if skip:
-                if kind is MappingStartEvent or kind is SequenceStartEvent:
-                    skip += 1
-                elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                    skip -= 1
-                    if not skip:
-                        attach(None)
-                continue
             if kind is ScalarEvent:
+                node: Any = event
                 if event.anchor is not None or event.tag is not None:
-                    check_node(event)
-                attach(event)
+                    check_node(event)  # reported; the text itself is kept, to avoid noise
+                if event.style == '"' and _SURROGATE.search(event.value):
+                    # PyYAML's pure parser lets "\ud800" through; libyaml refuses it.
+                    _surrogate_escape(data, event, ctx)
+                    return documents
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None:
-                    check_node(event)
-                mark = event.start_mark
+                mark: Any = event.start_mark
                 if len(stack) >= MAX_DEPTH:
-                    ctx.at(
-                        _marked(mark),
+                    # Stop reading at once: the parser's work grows with the depth.
+                    ctx.fatal(
+                        mark.line + 1,
+                        mark.column + 1,
                         f"nesting deeper than {MAX_DEPTH} levels",
                         "a servicekit model is a few levels deep",
                     )
-                    skip = 1
-                    continue
-                if kind is MappingStartEvent:
-                    stack.append(_Map(mark.line + 1, mark.column + 1))
-                    pending.append(None)
-                else:
-                    stack.append(_Seq(mark.line + 1, mark.column + 1))
-            elif kind is MappingEndEvent:
+                    return documents
+                top = (_Map if kind is MappingStartEvent else _Seq)(mark.line + 1, mark.column + 1)
+                if event.anchor is not None or event.tag is not None:
+                    check_node(event)
+                    # A tagged collection was meant as some object: drop it, not to report
+                    # its shape too. An anchored one is plain data: keep it.
+                    top.dropped = event.tag is not None
+                stack.append(top)
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 node = stack.pop()
-                pending.pop()
-                attach(node)
-            elif kind is SequenceEndEvent:
-                attach(stack.pop())
+                if node.dropped:
+                    node = None
+                top = stack[-1] if stack else None
             elif kind is AliasEvent:
                 ctx.at(
                     _marked(event.start_mark),
                     f"aliases ('*{event.anchor}') are not supported",
                     "write the value out in full",
                 )
-                attach(None)
+                node = None
             elif kind is DocumentStartEvent:
                 root = None
+                continue
             elif kind is DocumentEndEvent:
                 documents.append(root)
+                continue
+            else:  # stream start and end
+                continue
+            # Attach ``node`` to its parent.
+            if top is None:
+                root = node
+            elif type(top) is _Seq:
+                top.append(node)
+            elif top.key is None:  # ``node`` is a key
+                if type(node) is ScalarEvent:
+                    top.key = node
+                else:
+                    if node is not None:
+                        ctx.at(node, f"a key must be a plain word, not {_describe(node)}")
+                    top.key = _BAD_KEY
+            else:
+                key_node(top, top.key, node)
+                top.key = None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        ctx.add(line, column, f"invalid YAML: {err.problem or err.context}")
-    except yaml.YAMLError as err:  # ReaderError: a character YAML does not allow
-        ctx.add(1, 1, f"invalid YAML: {err}")
+        ctx.fatal(line, column, f"invalid YAML: {err.problem or err.context}")
+    except yaml.YAMLError as err:  # pragma: no cover - _decode rejects what the reader would
+        ctx.fatal(1, 1, f"invalid YAML: {err}")
+    finally:
+        parser.dispose()
     return documents
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\[uU]((?:0000)?[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _surrogate_escape(data: bytes | str, event: Any, ctx: _Context) -> None:
+    """Reports an escaped lone surrogate where libyaml does: at its hex digits."""
+    start: Any = event.start_mark
+    text = data if isinstance(data, str) else data.decode("utf-8")
+    found = _SURROGATE_ESCAPE.search(text, start.index, event.end_mark.index)
+    line, column = _position(text, found.start(1)) if found else (start.line + 1, start.column + 1)
+    ctx.fatal(line, column, "invalid YAML: found invalid Unicode character escape code")
 
 
 class _marked:
@@ -298,33 +337,32 @@ class _marked:
 # --- reading bytes --------------------------------------------------------------------------
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
-    return line, column
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset, columns counted in characters."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - text.rfind("\n", 0, offset)
 
 
 def _decode(data: bytes, ctx: _Context) -> bytes | None:
     """Checks the bytes are UTF-8 text YAML can read; returns them without a BOM."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        ctx.add(1, 1, "the file is UTF-16", "save it as UTF-8")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2]:
+        ctx.fatal(1, 1, "the file is UTF-16 or UTF-32, not UTF-8", "save it as UTF-8")
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line, column = _position(data, err.start)
-        ctx.add(
+        good = data[: err.start].decode("utf-8")
+        line, column = _position(good, len(good))
+        ctx.fatal(
             line, column, f"invalid UTF-8 byte 0x{data[err.start]:02x}", "save the file as UTF-8"
         )
         return None
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
-        offset = len(text[: bad.start()].encode("utf-8"))
-        line, column = _position(data, offset)
-        ctx.add(
+        line, column = _position(text, bad.start())
+        ctx.fatal(
             line,
             column,
             f"the character {bad.group()!r} is not allowed in YAML",
@@ -351,7 +389,7 @@ def _text(node: Any, ctx: _Context, what: str) -> str | None:
     if type(node) is ScalarEvent:
         if not node.style and node.value in _NULLS:
             return None
-        return str(node.value)
+        return node.value
     if node is not None:
         ctx.at(node, f"{what} must be a string, not {_describe(node)}")
     return None
@@ -359,8 +397,9 @@ def _text(node: Any, ctx: _Context, what: str) -> str | None:
 
 def _id(node: Any, ctx: _Context, what: str) -> str | None:
     value = _text(node, ctx, what)
-    if value is None and type(node) is ScalarEvent:
+    if not value and type(node) is ScalarEvent:
         ctx.at(node, f"{what} must not be empty")
+        return None
     return value
 
 
@@ -432,6 +471,10 @@ def _mapping(node: Any, ctx: _Context, what: str) -> _Map | None:
     return None
 
 
+#: (entity kind, key) -> how messages name that field, built once (a hot path).
+_WHAT: dict[tuple[str, str], str] = {}
+
+
 def _fields(node: _Map, spec: dict[str, Reader], ctx: _Context, kind: str) -> dict[str, Any]:
     """Reads the keys of a mapping by ``spec``; unknown keys are problems."""
     values: dict[str, Any] = {}
@@ -444,7 +487,11 @@ def _fields(node: _Map, spec: dict[str, Reader], ctx: _Context, kind: str) -> di
                 did_you_mean(suggest(name, list(spec))) or "known keys: " + ", ".join(spec),
             )
             continue
-        result = reader(value, ctx, f"the {name} of a {kind}" if name != "id" else f"a {kind}'s id")
+        what = _WHAT.get((kind, name))
+        if what is None:
+            what = f"a {kind}'s {name!r}" if name in ("id", "to") else f"the {name} of a {kind}"
+            _WHAT[kind, name] = what
+        result = reader(value, ctx, what)
         if result is not None:
             values[name] = result
     return values
@@ -477,7 +524,8 @@ def _fail_points(node: Any, ctx: _Context, what: str) -> tuple[FailPoint, ...] |
             if "id" not in entry.pairs:
                 ctx.at(entry, "a fail point needs an id")
             continue
-        found.append(FailPoint(**values))
+        if ctx.claim(values["id"], entry.pairs["id"][1], "fail point"):
+            found.append(FailPoint(**values))
     return tuple(found)
 
 
@@ -486,7 +534,10 @@ def _catches(node: Any, ctx: _Context, what: str) -> dict[str, float] | None:
     if found is None:
         return None
     out = {}
-    for name, (_, value) in found.pairs.items():
+    for name, (key, value) in found.pairs.items():
+        if not name:
+            ctx.at(key, f"{what}: a category must not be empty")
+            continue
         rate = _probability(value, ctx, f"catches[{name!r}]")
         if rate is not None:
             out[name] = rate
@@ -683,13 +734,26 @@ class _Builder:
         self.skipped: set[str] = set()
         self.audit: dict[str, str] = {}
         self.audit_node: tuple[str, _Map] | None = None
+        ctx.claim = self.claim
+
+    def claim(self, key: str, node: Any, kind: str) -> bool:
+        """Registers the id ``key`` of a ``kind``; reports it when some entity already has it."""
+        ctx = self.ctx
+        line, column = _where(node)
+        if key in self.first:
+            other_kind, where = self.first[key]
+            ctx.at(
+                node,
+                f"duplicate id {key!r}: already used by the {other_kind} at {where}",
+                "ids must be unique across the whole model",
+            )
+            return False
+        self.first[key] = (kind, f"{ctx.path}:{line}:{column}")
+        return True
 
     def document(self, root: Any, first_in_file: bool) -> None:
+        """Reads one non-empty document; the first of each file must give the version."""
         ctx = self.ctx
-        if root is None or _is_null(root):
-            if first_in_file:
-                ctx.add(1, 1, "the model is empty", "start it with 'servicekit: 1'")
-            return
         if type(root) is not _Map:
             ctx.at(
                 root,
@@ -724,7 +788,9 @@ class _Builder:
 
     def version(self, node: Any) -> None:
         if type(node) is ScalarEvent and not node.style and _INTEGER.fullmatch(node.value):
-            if int(node.value.replace("_", "")) != FORMAT_VERSION:
+            # Compare digits, not int(): a hostile 10,000-digit version must not raise.
+            digits = node.value.replace("_", "").lstrip("+").lstrip("0")
+            if digits != str(FORMAT_VERSION):
                 self.ctx.at(
                     node,
                     f"unsupported format version {node.value}",
@@ -776,8 +842,8 @@ class _Builder:
         for item in node:
             entry = _mapping(item, ctx, f"each of {section}")
             if entry is None:
-                if item is None or _is_null(item):
-                    ctx.at(item if item is not None else node, f"an empty entry in {section}")
+                if item is not None and _is_null(item):  # None: dropped, already reported
+                    ctx.at(item, f"an empty entry in {section}")
                 continue
             before = len(ctx.problems)
             values = _fields(entry, spec, ctx, kind)
@@ -786,17 +852,8 @@ class _Builder:
                 if "id" not in entry.pairs:
                     ctx.at(entry, f"a {kind} needs an id")
                 continue
-            id_node = entry.pairs["id"][1]
-            line, column = _where(id_node)
-            if key in self.first:
-                other_kind, where = self.first[key]
-                ctx.at(
-                    id_node,
-                    f"duplicate id {key!r}: already used by the {other_kind} at {where}",
-                    "ids must be unique across the whole model",
-                )
+            if not self.claim(key, entry.pairs["id"][1], kind):
                 continue
-            self.first[key] = (kind, f"{ctx.path}:{line}:{column}")
             missing = [name for name in required if name not in values]
             for name in missing:
                 if name not in entry.pairs:
@@ -841,7 +898,7 @@ class _Builder:
     def _locate(self, subject: str, path: tuple[str | int, ...]) -> tuple[str, Any]:
         found = self.nodes.get(subject) or self.audit_node
         if found is None:  # pragma: no cover - every issue names something written
-            return self.ctx.path, _marked_at(1, 1)
+            return self.ctx.path, _Seq(1, 1)
         file, node = found
         at: Any = node
         for step in path:
@@ -854,35 +911,41 @@ class _Builder:
         return file, at
 
 
-def _marked_at(line: int, column: int) -> Any:
-    return _Seq(line, column)
+def _too_big(size: int, max_bytes: int, ctx: _Context) -> None:
+    ctx.fatal(
+        1,
+        1,
+        f"the model is {size} bytes, over the limit of {max_bytes}",
+        "split the model into a directory of files, or pass a larger max_bytes",
+    )
 
 
 def _read_file(path: Path, ctx: _Context, max_bytes: int) -> bytes | None:
+    """The bytes of ``path``, reading at most ``max_bytes + 1`` whatever the file claims."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            ctx.add(
-                1,
-                1,
-                f"the file is {size} bytes, over the limit of {max_bytes}",
-                "split the model into a directory of files, or pass a larger max_bytes",
-            )
-            return None
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as err:
-        ctx.add(1, 1, f"cannot read the file: {err.strerror or err}")
+        ctx.fatal(1, 1, f"cannot read the file: {err.strerror or err}")
         return None
+    if len(data) > max_bytes:
+        try:
+            size = max(path.stat().st_size, len(data))
+        except OSError:  # pragma: no cover - it was there a moment ago
+            size = len(data)
+        _too_big(size, max_bytes, ctx)
+        return None
+    return data
 
 
 def _files(path: Path, ctx: _Context) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
         if not files:
-            ctx.add(1, 1, "the directory holds no *.yaml files")
+            ctx.fatal(1, 1, "the directory holds no *.yaml files")
         return files
     if not path.exists():
-        ctx.add(1, 1, "no such file or directory")
+        ctx.fatal(1, 1, "no such file or directory")
         return []
     return [path]
 
@@ -904,21 +967,29 @@ def _build(sources: list[tuple[str, bytes | str]], ctx: _Context) -> ServiceMode
                 documents = _parse(
                     checked if _LOADER is not yaml.SafeLoader else checked.decode("utf-8"), ctx
                 )
+                if ctx.broken:
+                    continue
+                # Empty documents (nothing, or only '---') are skipped.
+                documents = [root for root in documents if not _is_null(root)]
                 if not documents:
-                    if not any(p.path == label for p in ctx.problems):
-                        ctx.add(1, 1, "the model is empty", "start it with 'servicekit: 1'")
+                    if any(problem.path == label for problem in ctx.problems):
+                        ctx.broken = True  # e.g. a tagged root, reported already
+                    else:
+                        ctx.fatal(1, 1, "the model is empty", "start it with 'servicekit: 1'")
                     continue
                 for number, root in enumerate(documents):
                     builder.document(root, first_in_file=number == 0)
-            model = builder.model()
+            model = None if ctx.broken else builder.model()
         except _TooMany:
             model = None
+            last = max(ctx.problems, key=Problem.sort_key)  # so it sorts last
             ctx.problems.append(
                 Problem(
-                    path=ctx.path,
-                    line=None,
-                    column=None,
+                    path=last.path,
+                    line=last.line,
+                    column=last.column,
                     message=f"stopped after {MAX_PROBLEMS} problems",
+                    hint="fix these and load again",
                 )
             )
     finally:
@@ -933,8 +1004,18 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
     """Load a model from a YAML file, a file of several documents, or a directory.
 
     A directory's ``*.yaml`` (and ``*.yml``) files are read in name order and
-    merged into one model. Files over ``max_bytes`` (256 MiB by default) are
-    refused.
+    merged into one model; so are the ``---`` documents of one file. Empty
+    documents are skipped, but a file with nothing in it is an error. The first
+    non-empty document of each file must give the format version
+    (``servicekit: 1``); later ones may repeat it. ``name`` and ``description``
+    may be repeated with the same text, not with another. Ids are unique across
+    all files and documents. A directory with no yaml files, or a path that does
+    not exist, is an error. Files over ``max_bytes`` (256 MiB by default) are
+    refused without being read.
+
+    Text must be UTF-8 (a BOM is allowed and ignored; CRLF line endings are
+    fine). Anchors, aliases, merge keys and tags of any kind are errors, so no
+    input can make the loader build an object or expand a value.
 
     Raises
     ------
@@ -955,14 +1036,43 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
     return _build(sources, ctx)
 
 
-def loads(text: str | bytes, *, path: str = "<string>") -> ServiceModel:
-    """Load a model from YAML text; ``path`` names it in error messages."""
-    return _build([(path, text)], _Context())
+def loads(text: str | bytes, *, path: str = "<string>", max_bytes: int = MAX_BYTES) -> ServiceModel:
+    """Load a model from YAML text; ``path`` names it in error messages.
+
+    Text over ``max_bytes`` (in UTF-8) is refused, as :func:`load` refuses big files.
+
+    Raises
+    ------
+    ModelError
+        With every problem found, each at ``path:line:column``.
+    """
+    ctx = _Context()
+    ctx.path = path
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        _too_big(size, max_bytes, ctx)
+        raise ModelError(ctx.problems)
+    return _build([(path, text)], ctx)
 
 
 def example_path() -> Path:
     """Where the bundled example model (a dry cleaner) lives."""
     return Path(str(resources.files("servicekit") / "data" / "dry-cleaner.yaml"))
+
+
+def schema_path() -> Path:
+    """Where the JSON Schema (draft 2020-12) of the YAML format ships with the package.
+
+    The schema checks the shape of one document: keys, types and required fields.
+    References between entities are checked by :func:`load` only.
+
+    Examples
+    --------
+    >>> import json
+    >>> json.loads(schema_path().read_text())["properties"]["servicekit"]
+    {'const': 1, 'description': 'The format version.'}
+    """
+    return Path(str(resources.files("servicekit") / "data" / "servicekit.schema.json"))
 
 
 def load_example() -> ServiceModel:
@@ -1035,8 +1145,6 @@ def _float(value: float) -> str:
     if "e" in text and "." not in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}.0e{exponent}"
-    if "e" in text and text.split("e")[1][0] not in "+-":
-        text = text.replace("e", "e+")
     return text
 
 
@@ -1216,6 +1324,8 @@ def save(model: ServiceModel, path: str | os.PathLike[str]) -> None:
     one, never half of one. An existing file keeps its permission bits.
     """
     target = Path(path)
+    if target.is_symlink():  # write through the link, as an editor would
+        target = target.resolve()
     text = dump(model).encode("utf-8")
     directory = target.parent if str(target.parent) else Path(".")
     try:

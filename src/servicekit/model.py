@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
@@ -66,6 +67,11 @@ V = TypeVar("V")
 PROGRAM_CONTENT = ("generic", "own-scenarios")
 #: The severities a finding can have, most severe first.
 SEVERITIES = ("error", "warning", "info")
+#: Validation reports at most this many issues.
+MAX_ISSUES = 1000
+#: Only the first this-many unknown references get a "did you mean" hint: each costs a
+#: fuzzy search over every id of that kind.
+MAX_HINTS = 50
 
 
 class FrozenDict(Mapping[K, V], Generic[K, V]):
@@ -563,7 +569,7 @@ class ServiceModel:
     )
 
     def __attrs_post_init__(self) -> None:
-        issues = list(_check(self))
+        issues = list(itertools.islice(_check(self), MAX_ISSUES))
         if issues:
             raise InvalidModelError(issues, self.sources)
 
@@ -681,6 +687,7 @@ def _lookup(table: Mapping[str, E], id: str, kind: str) -> E:
 def _check(model: ServiceModel) -> Iterator[Issue]:
     """Every reference must resolve; ids are unique across kinds (fail points included)."""
     yield from _check_unique_ids(model)
+    hints = itertools.count()
 
     def refs(
         kind: str,
@@ -696,20 +703,21 @@ def _check(model: ServiceModel) -> Iterator[Issue]:
                 subject=subject,
                 path=path,
                 message=f"{kind} {subject!r} names unknown {what} {value!r}",
-                hint=did_you_mean(suggest(value, list(table))),
+                hint=did_you_mean(suggest(value, list(table))) if next(hints) < MAX_HINTS else None,
                 value=value,
             )
 
     def each(
         kind: str,
         subject: str,
-        key: str,
+        key: str | tuple[str, ...],
         values: tuple[str, ...],
         table: Mapping[str, Any],
         what: str,
     ) -> Iterator[Issue]:
+        prefix = key if isinstance(key, tuple) else (key,)
         for index, value in enumerate(values):
-            yield from refs(kind, subject, (key, index), value, table, what)
+            yield from refs(kind, subject, (*prefix, index), value, table, what)
 
     roles, touchpoints, customers = model.roles, model.touchpoints, model.customers
     for role in roles.values():
@@ -730,7 +738,12 @@ def _check(model: ServiceModel) -> Iterator[Issue]:
     for principle in model.principles.values():
         if principle.applies_to is not None:
             yield from each(
-                "principle", principle.id, "applies_to", principle.applies_to.roles, roles, "role"
+                "principle",
+                principle.id,
+                ("applies_to", "roles"),
+                principle.applies_to.roles,
+                roles,
+                "role",
             )
     for script in model.scripts.values():
         yield from refs("script", script.id, ("role",), script.role, roles, "role")
@@ -744,13 +757,18 @@ def _check(model: ServiceModel) -> Iterator[Issue]:
         yield from refs(
             "scenario", scenario.id, ("customer",), scenario.customer, customers, "customer"
         )
+    owners = {**dict.fromkeys(model.departments), **roles}
+    for metric in model.metrics.values():
+        yield from refs("metric", metric.id, ("owner",), metric.owner, owners, "role or department")
     served = {**touchpoints, **customers}
     for metric in model.metrics.values():
         yield from each(
             "metric", metric.id, "serves", metric.serves, served, "touchpoint or customer"
         )
     for program in model.programs.values():
-        yield from each("program", program.id, "audience", program.audience.roles, roles, "role")
+        yield from each(
+            "program", program.id, ("audience", "roles"), program.audience.roles, roles, "role"
+        )
         yield from each(
             "program", program.id, "scenarios", program.scenarios, model.scenarios, "scenario"
         )
