@@ -22,7 +22,7 @@ from servicekit.chain import (
 )
 from servicekit.errors import ModelError, Problem, ServicekitError, UnknownIdError
 from servicekit.guide import ScenarioGuide
-from servicekit.loading import dump, example_path, load, load_example, loads, save
+from servicekit.loading import dump, example_path, load, load_example, loads, save, schema_path
 from servicekit.mapping import Applicability, Coverage, MissingExtraError
 from servicekit.model import (
     Audience,
@@ -90,4 +90,5 @@ __all__ = [
     "load_example",
     "loads",
     "save",
+    "schema_path",
 ]

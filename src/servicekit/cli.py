@@ -251,9 +251,9 @@ def _diagram(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from importlib import resources
+    from servicekit.loading import schema_path
 
-    _out((resources.files("servicekit") / "data" / "servicekit.schema.json").read_text("utf-8"))
+    _out(schema_path().read_text("utf-8"))
     return EXIT_OK
 
 
