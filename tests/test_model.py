@@ -453,3 +453,9 @@ def test_issue_is_data() -> None:
     """An Issue keeps its kind, subject, path, message, hint and bad value."""
     issue = Issue(kind="role", subject="a", path=("serves", 0), message="m", value="b")
     assert (issue.hint, issue.value, issue.path) == (None, "b", ("serves", 0))
+
+
+def test_entities_without_ids_are_refused() -> None:
+    """A section given things that are not entities is a TypeError naming the value."""
+    with pytest.raises(TypeError, match="expected entities with an id, got 'cashier'"):
+        ServiceModel(roles=["cashier"])  # type: ignore[list-item]

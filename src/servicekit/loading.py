@@ -883,7 +883,7 @@ class _Builder:
                 description=self.header.get("description", ("", ""))[0],
                 audit_settings=AuditSettings(rules=self.audit),
                 sources=sources,
-                **{section: list(table.values()) for section, table in self.entities.items()},  # type: ignore[arg-type]
+                **{section: list(table.values()) for section, table in self.entities.items()},
             )
         except InvalidModelError as err:
             for issue in err.issues:

@@ -186,8 +186,9 @@ def _rate(value: float) -> float:
     return float(value) if _is_probability(value) else value
 
 
-def _str_tuple() -> Any:
-    return attrs.field(factory=tuple, converter=_tuple, validator=_strings)
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    """Lists (or any iterable) of strings become tuples; a lone string is refused."""
+    return _tuple(value)
 
 
 def _text() -> Any:
@@ -204,9 +205,9 @@ class Customer:
     id: str = attrs.field(validator=_non_empty_string)
     name: str = _text()
     description: str = _text()
-    needs: tuple[str, ...] = _str_tuple()
-    wants: tuple[str, ...] = _str_tuple()
-    values: tuple[str, ...] = _str_tuple()
+    needs: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    wants: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    values: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
     @property
     def label(self) -> str:
@@ -234,7 +235,7 @@ class Handoff:
     source: str = attrs.field(validator=_non_empty_string)
     target: str = attrs.field(validator=_non_empty_string)
     item: str = _text()
-    expectations: tuple[str, ...] = _str_tuple()
+    expectations: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
     fail_points: tuple[FailPoint, ...] = attrs.field(factory=tuple, converter=_tuple)
 
     @property
@@ -252,7 +253,7 @@ class Role:
     description: str = _text()
     department: str | None = attrs.field(default=None, validator=_optional_id)
     reports_to: str | None = attrs.field(default=None, validator=_optional_id)
-    principles: tuple[str, ...] = _str_tuple()
+    principles: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
     serves: tuple[Handoff, ...] = attrs.field(factory=tuple, converter=_tuple)
     catches: FrozenDict[str, float] = attrs.field(factory=FrozenDict, converter=_probabilities)
 
@@ -306,8 +307,8 @@ class Touchpoint:
     name: str = _text()
     description: str = _text()
     role: str = attrs.field(validator=_non_empty_string)
-    customers: tuple[str, ...] = _str_tuple()
-    feeds: tuple[str, ...] = _str_tuple()
+    customers: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    feeds: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
     @property
     def label(self) -> str:
@@ -319,8 +320,8 @@ class Touchpoint:
 class PrincipleScope:
     """Whom a principle applies to: listed roles and departments."""
 
-    roles: tuple[str, ...] = _str_tuple()
-    departments: tuple[str, ...] = _str_tuple()
+    roles: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    departments: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
 
 @attrs.frozen(kw_only=True)
@@ -333,7 +334,7 @@ class Principle:
     id: str = attrs.field(validator=_non_empty_string)
     name: str = _text()
     statement: str = _text()
-    questions: tuple[str, ...] = _str_tuple()
+    questions: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
     applies_to: PrincipleScope | None = None
 
     @property
@@ -350,8 +351,8 @@ class Script:
     name: str = _text()
     role: str | None = attrs.field(default=None, validator=_optional_id)
     touchpoint: str | None = attrs.field(default=None, validator=_optional_id)
-    situations: tuple[str, ...] = _str_tuple()
-    steps: tuple[str, ...] = _str_tuple()
+    situations: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    steps: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
     @property
     def label(self) -> str:
@@ -368,7 +369,7 @@ class Scenario:
     touchpoint: str = attrs.field(validator=_non_empty_string)
     customer: str | None = attrs.field(default=None, validator=_optional_id)
     situation: str = _text()
-    tags: tuple[str, ...] = _str_tuple()
+    tags: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
     @property
     def label(self) -> str:
@@ -383,8 +384,8 @@ class Metric:
     id: str = attrs.field(validator=_non_empty_string)
     name: str = _text()
     owner: str | None = attrs.field(default=None, validator=_optional_id)
-    tied_to: tuple[str, ...] = _str_tuple()
-    serves: tuple[str, ...] = _str_tuple()
+    tied_to: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    serves: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
     @property
     def label(self) -> str:
@@ -396,8 +397,8 @@ class Metric:
 class Audience:
     """Who a programme trains: roles and whole departments."""
 
-    roles: tuple[str, ...] = _str_tuple()
-    departments: tuple[str, ...] = _str_tuple()
+    roles: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    departments: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
 
 def _content(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -412,10 +413,10 @@ class Program:
     id: str = attrs.field(validator=_non_empty_string)
     name: str = _text()
     audience: Audience = attrs.field(factory=Audience)
-    formats: tuple[str, ...] = _str_tuple()
-    reinforcement: tuple[str, ...] = _str_tuple()
+    formats: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
+    reinforcement: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
     content: str | None = attrs.field(default=None, validator=_content)
-    scenarios: tuple[str, ...] = _str_tuple()
+    scenarios: tuple[str, ...] = attrs.field(factory=tuple, converter=_strs, validator=_strings)
 
     @property
     def label(self) -> str:
@@ -500,7 +501,8 @@ class InvalidModelError(ModelError):
 E = TypeVar("E")
 
 
-def _keyed(value: Mapping[str, E] | Iterable[E]) -> FrozenDict[str, E]:
+def _keyed(value: Mapping[str, Any] | Iterable[Any]) -> FrozenDict[str, Any]:
+    """Entities keyed by id, from a list of them or a mapping id -> entity."""
     if isinstance(value, FrozenDict):
         return value
     if isinstance(value, Mapping):
@@ -508,16 +510,18 @@ def _keyed(value: Mapping[str, E] | Iterable[E]) -> FrozenDict[str, E]:
             if getattr(entity, "id", None) != key:
                 raise ValueError(f"key {key!r} does not match the id of {entity!r}")
         return FrozenDict(value)
-    keyed: dict[str, E] = {}
-    for entity in value:
-        key = entity.id  # type: ignore[attr-defined]
+    keyed: dict[str, Any] = {}
+    for item in value:
+        key = getattr(item, "id", None)
+        if not isinstance(key, str):
+            raise TypeError(f"expected entities with an id, got {item!r}")
         if key in keyed:
             raise ValueError(f"duplicate id {key!r}")
-        keyed[key] = entity
+        keyed[key] = item
     return FrozenDict(keyed)
 
 
-def _entities(cls: type) -> Any:
+def _holds(cls: type) -> Any:
     def check(
         instance: object, attribute: attrs.Attribute[Any], value: FrozenDict[str, Any]
     ) -> None:
@@ -527,7 +531,7 @@ def _entities(cls: type) -> Any:
                     f"{attribute.name} must hold {cls.__name__} objects, got {entity!r}"
                 )
 
-    return attrs.field(factory=FrozenDict, converter=_keyed, validator=check)
+    return check
 
 
 #: Kinds of entity in the order sections appear in the YAML format.
@@ -554,14 +558,30 @@ class ServiceModel:
 
     name: str = _text()
     description: str = _text()
-    customers: FrozenDict[str, Customer] = _entities(Customer)
-    roles: FrozenDict[str, Role] = _entities(Role)
-    touchpoints: FrozenDict[str, Touchpoint] = _entities(Touchpoint)
-    principles: FrozenDict[str, Principle] = _entities(Principle)
-    scripts: FrozenDict[str, Script] = _entities(Script)
-    scenarios: FrozenDict[str, Scenario] = _entities(Scenario)
-    metrics: FrozenDict[str, Metric] = _entities(Metric)
-    programs: FrozenDict[str, Program] = _entities(Program)
+    customers: FrozenDict[str, Customer] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Customer)
+    )
+    roles: FrozenDict[str, Role] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Role)
+    )
+    touchpoints: FrozenDict[str, Touchpoint] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Touchpoint)
+    )
+    principles: FrozenDict[str, Principle] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Principle)
+    )
+    scripts: FrozenDict[str, Script] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Script)
+    )
+    scenarios: FrozenDict[str, Scenario] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Scenario)
+    )
+    metrics: FrozenDict[str, Metric] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Metric)
+    )
+    programs: FrozenDict[str, Program] = attrs.field(
+        factory=FrozenDict, converter=_keyed, validator=_holds(Program)
+    )
     audit_settings: AuditSettings = attrs.field(factory=AuditSettings)
     #: Where each entity was written, when the model was loaded from YAML.
     sources: FrozenDict[str, SourceLocation] = attrs.field(
