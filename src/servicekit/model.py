@@ -34,7 +34,7 @@ import attrs
 from servicekit.errors import ModelError, Problem, UnknownIdError, did_you_mean, suggest
 
 if TYPE_CHECKING:
-    from servicekit.audit import Finding
+    from servicekit.audit import Findings
     from servicekit.chain import ServiceChain
     from servicekit.guide import ScenarioGuide
     from servicekit.mapping import Applicability, Coverage
@@ -662,7 +662,7 @@ class ServiceModel:
 
         return guide(self, scenario)
 
-    def audit(self, *, rules: Mapping[str, str] | None = None) -> tuple[Finding, ...]:
+    def audit(self, *, rules: Mapping[str, str] | None = None) -> Findings:
         """Findings of every audit rule; ``rules`` maps rule ids to ``off`` or a severity.
 
         ``rules`` is laid over the model's own ``audit:`` settings.
