@@ -459,3 +459,13 @@ def test_entities_without_ids_are_refused() -> None:
     """A section given things that are not entities is a TypeError naming the value."""
     with pytest.raises(TypeError, match="expected entities with an id, got 'cashier'"):
         ServiceModel(roles=["cashier"])  # type: ignore[list-item]
+
+
+def test_model_shows_itself_in_notebooks() -> None:
+    """A model displays as the summary of servicekit.display in HTML and Markdown."""
+    from servicekit import display, load_example
+
+    model = load_example()
+    assert model._repr_html_() == display.model_html(model)
+    assert model._repr_markdown_() == display.model_markdown(model)
+    assert "Corner Dry Cleaner" in model._repr_html_()

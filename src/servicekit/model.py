@@ -636,6 +636,18 @@ class ServiceModel:
         """The principle ``id``; raises :class:`UnknownIdError` with suggestions."""
         return _lookup(self.principles, id, "principle")
 
+    # -- notebooks (see display.py) --------------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        from servicekit.display import model_html
+
+        return model_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import model_markdown
+
+        return model_markdown(self)
+
     # -- service culture (see mapping.py, guide.py and audit.py) --------------------------
 
     def principles_for(self, role: str) -> tuple[Applicability, ...]:
