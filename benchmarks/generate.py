@@ -1,0 +1,175 @@
+"""Generate a seeded, layered organisation as servicekit YAML, for benchmarks.
+
+The organisation is layered like a real one: suppliers feed the back office,
+the back office (several layers deep, growing with the size) feeds the front
+line, and the front line serves touchpoints, each serving a few customer
+segments. Every role receives from 1-4 roles of the layer before it; about 1%
+of hand-offs are rework loops sent back up the chain; about 10% of roles serve
+at touchpoints (a few of them intake counters whose drop-off feeds the back
+office); about a third of hand-offs carry fail points (ids unique across the
+model); some roles catch a category of defect.
+
+``nodes`` counts every node of the chain: roles, touchpoints and customers.
+
+Usage::
+
+    python benchmarks/generate.py 100000 org-100k.yaml [--seed 7]
+
+or, from Python, ``generate.model_text(100_000, seed=7)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import random
+import sys
+from pathlib import Path
+
+CATEGORIES = ("stain", "lost-item", "delay", "billing", "damage", "wrong-info")
+
+
+def _sizes(nodes: int) -> tuple[int, int, int]:
+    """Customers, roles and touchpoints adding up to ``nodes``."""
+    if nodes < 10:
+        raise ValueError(f"nodes must be at least 10, got {nodes}")
+    customers = max(2, nodes // 2000)
+    roles = round((nodes - customers) / 1.1)
+    touchpoints = nodes - customers - roles
+    return customers, roles, touchpoints
+
+
+def _layers(roles: int, nodes: int) -> list[range]:
+    """Role ids by layer: suppliers, the back-office layers, the front line."""
+    suppliers = max(1, roles * 5 // 100)
+    front = max(1, roles // 10)
+    back = roles - suppliers - front
+    depth = max(2, round(math.log2(nodes)) - 4)
+    bounds = [0, suppliers]
+    for k in range(1, depth + 1):
+        bounds.append(suppliers + back * k // depth)
+    bounds.append(roles)
+    return [range(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def model_text(nodes: int, seed: int = 0) -> str:
+    """A servicekit YAML document with ``nodes`` nodes, the same for the same seed."""
+    rng = random.Random(seed)
+    n_customers, n_roles, n_touchpoints = _sizes(nodes)
+    layers = _layers(n_roles, nodes)
+    layer_of = [0] * n_roles
+    for number, layer in enumerate(layers):
+        for r in layer:
+            layer_of[r] = number
+
+    # Hand-offs: every role past the suppliers receives from 1-4 roles of the layer before.
+    targets: list[list[int]] = [[] for _ in range(n_roles)]
+    sources_of: list[list[int]] = [[] for _ in range(n_roles)]
+    for before, layer in itertools.pairwise(layers):
+        start, width = before.start, len(before)
+        for r in layer:
+            for _ in range(rng.randint(1, 4)):
+                s = start + rng.randrange(width)
+                if r not in targets[s]:
+                    targets[s].append(r)
+                    sources_of[r].append(s)
+        # Nobody in the layer before is left without an internal customer.
+        stop, first = layer.stop, layer.start
+        for s in before:
+            if not targets[s]:
+                r = rng.randrange(first, stop)
+                targets[s].append(r)
+                sources_of[r].append(s)
+    # Rework loops: about 1% of hand-offs go back up to a supplier (or its supplier).
+    handoffs = sum(len(t) for t in targets)
+    for _ in range(max(1, handoffs // 100)):
+        r = rng.randrange(layers[1].start if len(layers) > 1 else 0, n_roles)
+        if not sources_of[r]:
+            continue
+        back = rng.choice(sources_of[r])
+        if sources_of[back] and rng.random() < 0.3:
+            back = rng.choice(sources_of[back])
+        if back not in targets[r] and back != r:
+            targets[r].append(back)
+
+    catches: dict[int, tuple[str, float]] = {
+        r: (rng.choice(CATEGORIES), round(rng.uniform(0.2, 0.9), 2))
+        for r in rng.sample(range(n_roles), max(1, n_roles // 20))
+    }
+
+    out: list[str] = [
+        "servicekit: 1\n",
+        f"name: Generated organisation ({nodes} nodes, seed {seed})\n",
+        "customers:\n",
+    ]
+    for c in range(n_customers):
+        out.append(f"  - {{id: c{c}, name: Segment {c}, needs: [done right first time]}}\n")
+
+    out.append("roles:\n")
+    fail_point = 0
+    for r in range(n_roles):
+        layer = layer_of[r]
+        parts = []
+        for t in targets[r]:
+            if rng.random() < 1 / 3:
+                fps = []
+                for _ in range(rng.randint(1, 2)):
+                    category = CATEGORIES[rng.randrange(len(CATEGORIES))]
+                    fps.append(
+                        f"{{id: f{fail_point}, category: {category}, "
+                        f"rate: {rng.uniform(0.001, 0.05):.4f}}}"
+                    )
+                    fail_point += 1
+                parts.append(f"{{to: r{t}, fail_points: [{', '.join(fps)}]}}")
+            else:
+                parts.append(f"r{t}")
+        line = f"  - {{id: r{r}, department: d{layer}-{r % 17}"
+        if parts:
+            line += f", serves: [{', '.join(parts)}]"
+        if r in catches:
+            category, rate = catches[r]
+            line += f", catches: {{{category}: {rate}}}"
+        out.append(line + "}\n")
+
+    # Touchpoints: most are served by the front line; a few drop-offs are served by
+    # intake counters among the suppliers and feed the first back-office layer.
+    out.append("touchpoints:\n")
+    front, suppliers = layers[-1], layers[0]
+    intake = layers[1] if len(layers) > 2 else layers[-1]
+    drop_offs = max(1, n_touchpoints // 50)
+    for t in range(n_touchpoints):
+        customers = ", ".join(
+            f"c{c}" for c in sorted({rng.randrange(n_customers) for _ in range(rng.randint(1, 2))})
+        )
+        if t < drop_offs:
+            role = suppliers.start + t % len(suppliers)
+            fed = intake.start + rng.randrange(len(intake))
+            out.append(
+                f"  - {{id: t{t}, role: r{role}, customers: [{customers}], feeds: [r{fed}]}}\n"
+            )
+        else:
+            role = front.start + t % len(front)
+            out.append(f"  - {{id: t{t}, role: r{role}, customers: [{customers}]}}\n")
+
+    out.append(
+        "principles:\n"
+        "  - id: see-it-their-way\n"
+        "    statement: Judge your work by what the person receiving it values.\n"
+    )
+    return "".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("nodes", type=int, help="number of nodes (roles, touchpoints, customers)")
+    parser.add_argument("out", type=Path, help="the YAML file to write")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    args.out.write_text(model_text(args.nodes, args.seed), encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,529 @@
+"""Benchmark servicekit against the raw libraries doing the same work, in the same run.
+
+Prints, for each size, what servicekit takes, what the raw library (PyYAML,
+networkx) takes for the same work on the same file or graph, their ratio and
+the target SPEC sets; then a summary of the ratios and the machine.
+
+    python benchmarks/run.py                  # 10k, 100k and 1M nodes
+    python benchmarks/run.py --sizes 10k,100k # a quicker run
+
+Models come from ``benchmarks/generate.py`` (seeded) and are written to
+``--workdir`` (a temporary directory by default). Where a raw-library loop over
+every touchpoint would take too long, it runs on a random sample for a time
+budget and is extrapolated; the table says so. This is a script, never a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import networkx as nx
+import yaml
+
+import servicekit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+#: Seconds to spend on a sampled raw-library loop before extrapolating.
+SAMPLE_BUDGET = {"10k": 15.0, "100k": 10.0, "1M": 10.0}
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds ``work`` takes, and what it returns."""
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+class Table:
+    """Rows of (what, servicekit, raw library, ratio, target, met)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.notes: list[str] = []
+        self.ratios: dict[str, str] = {}
+
+    def add(
+        self,
+        what: str,
+        ours: float,
+        theirs: float | None,
+        target: str = "",
+        met: bool | None = None,
+        unit: str = "s",
+        short: str | None = None,
+    ) -> None:
+        ratio = ""
+        if theirs is not None:
+            r = ours / theirs
+            ratio = f"{r:.2f}x" if r >= 0.1 else f"{r:.2g}x ({1 / r:,.0f}x faster)"
+        if short and ratio:
+            self.ratios[short] = ratio
+        self.rows.append(
+            (
+                what,
+                _show(ours, unit),
+                "" if theirs is None else _show(theirs, unit),
+                ratio,
+                target,
+                "" if met is None else ("yes" if met else "NO"),
+            )
+        )
+        print(f"  {what}: {self.rows[-1][1:]}", file=sys.stderr, flush=True)
+
+    def markdown(self) -> str:
+        head = ("measure", "servicekit", "raw library", "ratio", "target", "met")
+        lines = [
+            f"### {self.label}",
+            "",
+            "| " + " | ".join(head) + " |",
+            "|" + "---|" * len(head),
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        lines += [""] + [f"- {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def _show(value: float, unit: str) -> str:
+    if unit == "MB":
+        return f"{value / 1e6:.1f} MB"
+    if value < 1:
+        return f"{value * 1000:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def model_file(label: str, nodes: int, seed: int, workdir: Path) -> Path:
+    path = workdir / f"org-{label}-seed{seed}.yaml"
+    if not path.exists():
+        path.write_text(generate.model_text(nodes, seed), encoding="utf-8")
+    return path
+
+
+# --- the measures -----------------------------------------------------------------------
+
+
+def bench_load(table: Table, path: Path) -> servicekit.ServiceModel:
+    """servicekit.load vs yaml.load with the C loader, on the same file."""
+    gc.collect()
+    ours, model = timed(lambda: servicekit.load(path))
+    gc.collect()
+    theirs, data = timed(lambda: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader))
+    del data
+    gc.collect()
+    table.add(
+        "load (servicekit.load vs yaml.load, CSafeLoader)",
+        ours,
+        theirs,
+        "<= 0.5x",
+        ours <= 0.5 * theirs,
+        short="load",
+    )
+    build, _ = timed(lambda: model.chain)
+    table.add("building the chain (own time)", build, None)
+    return model
+
+
+def bench_upstream(table: Table, model: servicekit.ServiceModel, picks: list[str]) -> None:
+    """One upstream query vs BFS lengths on the reversed view plus the same order."""
+    chain = model.chain
+    reverse = chain.graph.reverse(copy=False)
+
+    def raw(node: str) -> list[tuple[str, int]]:
+        lengths = nx.single_source_shortest_path_length(reverse, node)
+        del lengths[node]
+        return sorted(lengths.items(), key=lambda item: (item[1], item[0]))
+
+    ours, theirs = [], []
+    for node in picks:
+        t_ours, found = timed(lambda n=node: chain.upstream(n))
+        t_theirs, expected = timed(lambda n=node: raw(n))
+        assert [(r.id, r.distance) for r in found] == expected, node
+        ours.append(t_ours)
+        theirs.append(t_theirs)
+    a, b = statistics.median(ours), statistics.median(theirs)
+    table.add(
+        f"upstream, one query (median of {len(picks)})",
+        a,
+        b,
+        "<= 1.2x",
+        a <= 1.2 * b,
+        short="upstream",
+    )
+
+
+def bench_upstream_of_all(table: Table, model: servicekit.ServiceModel, label: str) -> None:
+    """upstream_of_all (with len of every set) vs a loop of nx.ancestors over every touchpoint."""
+    chain = model.chain
+    # Cold: drop the chain's cached component index so the pass pays for it.
+    chain.__dict__.pop("_index", None)
+    chain.__dict__.pop("_dominators", None)
+    touchpoints = sorted(model.touchpoints)
+    gc.collect()
+    ours, (everything, total) = timed(
+        lambda: (e := chain.upstream_of_all(), sum(len(e[t]) for t in touchpoints))
+    )
+    order = touchpoints[:]
+    random.Random(1).shuffle(order)
+    graph = chain.graph
+    spent, done = 0.0, 0
+    for t in order:
+        took, found = timed(lambda t=t: nx.ancestors(graph, t))
+        found.discard(t)
+        assert len(found) == len(everything[t]), t
+        spent += took
+        done += 1
+        if spent > SAMPLE_BUDGET[label]:
+            break
+    theirs = spent / done * len(touchpoints)
+    sampled = done < len(touchpoints)
+    table.add(
+        f"upstream_of_all, {len(touchpoints)} touchpoints (+ len of each)"
+        + (" [raw: sampled, extrapolated]" if sampled else ""),
+        ours,
+        theirs,
+        ">= 10x faster",
+        ours * 10 <= theirs,
+        short="upstream_of_all",
+    )
+    if sampled:
+        table.notes.append(
+            f"nx.ancestors ran on {done} of {len(touchpoints)} touchpoints "
+            f"({spent:.1f} s, {spent / done * 1000:.1f} ms each); the full loop is "
+            f"extrapolated to {theirs:.0f} s."
+        )
+    table.notes.append(
+        f"upstream_of_all holds {total:,} upstream entries in all "
+        f"({total / len(touchpoints):,.0f} per touchpoint on average)."
+    )
+    # Probing a set: membership and iteration.
+    t = touchpoints[-1]
+    probe, _ = timed(lambda: sum(1 for n in list(graph)[:1000] if n in everything[t]))
+    table.notes.append(f"1000 `in` tests on one upstream set: {probe * 1000:.1f} ms.")
+
+
+def bench_critical(
+    table: Table, model: servicekit.ServiceModel, picks: list[str], label: str
+) -> None:
+    """critical for every touchpoint (cold) vs nx.immediate_dominators on the same subgraphs."""
+    chain = model.chain
+    chain.__dict__.pop("_index", None)
+    chain.__dict__.pop("_dominators", None)
+    touchpoints = sorted(model.touchpoints)
+    gc.collect()
+    ours, answers = timed(lambda: {t: chain.critical(t) for t in touchpoints})
+    graph = chain.graph
+    virtual = ("virtual",)
+    spent, done = 0.0, 0
+    for t in picks:
+        # The upstream subgraph as a plain graph (views are slow at a million nodes), and a
+        # virtual source joined to every node but t of each source component.
+        upstream = nx.ancestors(graph, t)
+        upstream.add(t)
+        flow = nx.DiGraph()
+        flow.add_nodes_from(upstream)
+        flow.add_edges_from((u, v) for u in upstream for v in graph._succ[u] if v in upstream)
+        component = {}
+        for number, members in enumerate(nx.strongly_connected_components(flow)):
+            component.update(dict.fromkeys(members, number))
+        entered = {component[v] for u, v in flow.edges if component[u] != component[v]}
+        flow.add_edges_from(
+            (virtual, m) for m in upstream if component[m] not in entered and m != t
+        )
+        took, idom = timed(lambda f=flow: nx.immediate_dominators(f, virtual))
+        found, current = [], idom.get(t, virtual)
+        while current != virtual:
+            found.append(current)
+            current = idom[current]
+        assert tuple(found) == answers[t], t
+        spent += took
+        done += 1
+        if spent > SAMPLE_BUDGET[label] / 2:
+            break
+    theirs = spent / done * len(touchpoints)
+    table.add(
+        f"critical, all {len(touchpoints)} touchpoints, cold"
+        f" [raw: immediate_dominators per touchpoint, {done} sampled, extrapolated]",
+        ours,
+        theirs,
+        "< 1 s at 100k",
+        ours < 1.0 if label == "100k" else None,
+        short="critical",
+    )
+    table.notes.append(
+        f"nx.immediate_dominators on one touchpoint's upstream subgraph: "
+        f"{spent / done * 1000:.1f} ms on average over {done}."
+    )
+
+
+def bench_trace(table: Table, model: servicekit.ServiceModel, picks: list[str]) -> None:
+    """trace: own time per query (median)."""
+    chain = model.chain
+    times = []
+    for t in picks:
+        took, suspects = timed(lambda t=t: chain.trace(t))
+        times.append(took)
+    table.add(
+        f"trace, one query (median of {len(picks)}; own time)", statistics.median(times), None
+    )
+    table.notes.append(f"the last trace named {len(suspects):,} suspects.")
+
+
+def plain_data(model: servicekit.ServiceModel) -> dict[str, Any]:
+    """The model as plain dicts and lists: what both sides of the memory measure build from."""
+
+    def fields(entity: Any) -> dict[str, Any]:
+        return attrs.asdict(entity, recurse=True)
+
+    roles = []
+    for role in model.roles.values():
+        data = fields(role)
+        data["catches"] = dict(role.catches)
+        roles.append(data)
+    return {
+        "name": model.name,
+        "customers": [fields(c) for c in model.customers.values()],
+        "roles": roles,
+        "touchpoints": [fields(t) for t in model.touchpoints.values()],
+        "principles": list(model.principles.values()),
+    }
+
+
+def build_model(plain: dict[str, Any]) -> servicekit.ServiceModel:
+    """A ServiceModel (and its chain) built from plain data, as the loader would."""
+    roles = [
+        servicekit.Role(
+            **{
+                **r,
+                "serves": [
+                    servicekit.Handoff(
+                        **{
+                            **h,
+                            "fail_points": [servicekit.FailPoint(**f) for f in h["fail_points"]],
+                        }
+                    )
+                    for h in r["serves"]
+                ],
+            }
+        )
+        for r in plain["roles"]
+    ]
+    model = servicekit.ServiceModel(
+        name=plain["name"],
+        customers=[servicekit.Customer(**c) for c in plain["customers"]],
+        roles=roles,
+        touchpoints=[servicekit.Touchpoint(**t) for t in plain["touchpoints"]],
+        principles=plain["principles"],
+    )
+    model.chain  # noqa: B018 - build the chain too
+    return model
+
+
+def build_bare(plain: dict[str, Any]) -> nx.DiGraph:
+    """A bare networkx graph with the same nodes, edges and attributes, as plain dicts."""
+
+    def copy(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, list) else v for k, v in data.items()}
+
+    bare = nx.DiGraph(name=plain["name"])
+    for kind in ("customers", "roles", "touchpoints"):
+        for data in plain[kind]:
+            attributes = copy(data)
+            attributes.pop("serves", None)
+            if kind == "roles":
+                attributes["catches"] = dict(data["catches"])
+            bare.add_node(data["id"], kind=kind[:-1], **attributes)
+    succ = bare._succ
+    for role in plain["roles"]:
+        for h in role["serves"]:
+            handoff = copy(h)
+            handoff["fail_points"] = [dict(f) for f in h["fail_points"]]
+            if h["target"] in succ[role["id"]]:
+                succ[role["id"]][h["target"]]["handoffs"].append(handoff)
+            else:
+                bare.add_edge(role["id"], h["target"], kind="handoff", handoffs=[handoff])
+    for t in plain["touchpoints"]:
+        bare.add_edge(t["role"], t["id"], kind="serves")
+        bare.add_edges_from((t["id"], c, {"kind": "customer"}) for c in t["customers"])
+        bare.add_edges_from((t["id"], r, {"kind": "feeds"}) for r in t["feeds"])
+    return bare
+
+
+def traced(work: Callable[[], Any]) -> tuple[int, int]:
+    """tracemalloc (peak, retained) bytes of ``work``, with what it returns still held."""
+    gc.collect()
+    tracemalloc.start()
+    kept = work()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del kept
+    gc.collect()
+    return peak, current
+
+
+def bench_memory(table: Table, model: servicekit.ServiceModel) -> None:
+    """tracemalloc peak of building model + chain vs a bare networkx graph, from the same data."""
+    plain = plain_data(model)
+    n = len(model.chain.graph)
+    del model
+    peak, current = traced(lambda: build_model(plain))
+    bare_peak, bare_current = traced(lambda: build_bare(plain))
+    table.add(
+        "memory: building model + chain vs a bare nx graph with the same attributes "
+        "(tracemalloc peak)",
+        peak,
+        bare_peak,
+        "<= 2x",
+        peak <= 2 * bare_peak,
+        unit="MB",
+        short="memory",
+    )
+    table.notes.append(
+        f"per node: model + chain {current / n:,.0f} B retained ({peak / n:,.0f} B peak); "
+        f"bare networkx graph {bare_current / n:,.0f} B ({bare_peak / n:,.0f} B peak)."
+    )
+
+
+LOAD_PEAK = r"""
+import gc, sys, tracemalloc, servicekit
+gc.collect()
+tracemalloc.start()
+model = servicekit.load(sys.argv[1])
+peak = tracemalloc.get_traced_memory()[1]
+gc.collect()
+current = tracemalloc.get_traced_memory()[0]
+print(peak, current, len(model.roles) + len(model.touchpoints) + len(model.customers))
+"""
+
+
+def bench_load_peak(table: Table, path: Path) -> None:
+    """tracemalloc peak inside servicekit.load, in a fresh process (the loader's transients)."""
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD_PEAK, str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    peak, current, n = (int(x) for x in out.split())
+    table.notes.append(
+        f"peak inside servicekit.load (tracemalloc, fresh process): {peak / 1e6:,.0f} MB, "
+        f"{peak / n:,.0f} B a node (the model it returns: {current / n:,.0f} B a node)."
+    )
+
+
+def bench_startup() -> tuple[str, float, bool]:
+    """Median wall time of ``servicekit --help`` (or ``import servicekit`` without a CLI)."""
+    exe = shutil.which("servicekit")
+    command = [exe, "--help"] if exe else [sys.executable, "-c", "import servicekit"]
+    what = "servicekit --help" if exe else "python -c 'import servicekit' (no CLI found)"
+    if exe and subprocess.run(command, capture_output=True).returncode != 0:
+        command = [sys.executable, "-c", "import servicekit"]
+        what = "python -c 'import servicekit' (servicekit --help failed)"
+    times = []
+    for _ in range(7):
+        took, _ = timed(lambda: subprocess.run(command, capture_output=True, check=True))
+        times.append(took)
+    median = statistics.median(times)
+    return what, median, median < 0.3
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not Unix
+        load = "?"
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} logical cores (load average at the end: {load})",
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.release()}",
+        f"networkx {nx.__version__}, PyYAML {yaml.__version__}, "
+        f"libyaml {'present' if yaml.__with_libyaml__ else 'MISSING'}, "
+        f"servicekit {servicekit.__version__}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k,100k,1M")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=None, help="where models are written")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory measure")
+    args = parser.parse_args(argv)
+    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in labels if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {unknown}; choose from {list(SIZES)}")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="servicekit-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    tables = []
+    for label in labels:
+        size_started = time.perf_counter()
+        print(f"{label}: generating", file=sys.stderr, flush=True)
+        path = model_file(label, SIZES[label], args.seed, workdir)
+        table = Table(f"{label} nodes ({path.stat().st_size / 1e6:.1f} MB of YAML)")
+        model = bench_load(table, path)
+        rng = random.Random(args.seed)
+        touchpoints = sorted(model.touchpoints)
+        picks = rng.sample(touchpoints, min(len(touchpoints), 7 if label != "1M" else 5))
+        bench_upstream(table, model, picks)
+        bench_upstream_of_all(table, model, label)
+        bench_critical(table, model, picks[: 7 if label == "10k" else 3], label)
+        bench_trace(table, model, picks[: 5 if label != "1M" else 1])
+        if args.no_memory:
+            pass
+        elif label != "1M":
+            bench_memory(table, model)
+            bench_load_peak(table, path)
+        else:
+            table.notes.append(
+                "memory is not traced at 1M: tracemalloc over building a million entities "
+                "takes minutes (the per-node figures at 10k and 100k are flat)."
+            )
+        del model
+        gc.collect()
+        table.notes.append(f"this size took {time.perf_counter() - size_started:.0f} s in all.")
+        tables.append(table)
+        print(table.markdown() + "\n", flush=True)
+    what, startup, ok = bench_startup()
+    print(f"Start-up: {what}: {startup * 1000:.0f} ms (target < 300 ms: {'yes' if ok else 'NO'})")
+    print()
+    print("### Summary (servicekit / raw library; lower is better)")
+    print()
+    keys = list(dict.fromkeys(k for t in tables for k in t.ratios))
+    print("| measure | " + " | ".join(t.label.split(" ")[0] for t in tables) + " |")
+    print("|---|" + "---|" * len(tables))
+    for key in keys:
+        print(f"| {key} | " + " | ".join(t.ratios.get(key, "") for t in tables) + " |")
+    print()
+    print("Machine:")
+    for line in machine():
+        print(f"- {line}")
+    print(f"- whole run: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
