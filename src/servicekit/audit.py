@@ -265,13 +265,12 @@ def _no_line_of_sight(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
 def _uncovered_role(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
     if any(p.applies_to is None for p in model.principles.values()):
         return  # a principle for everyone covers every role
-    reaching = _reaching_touchpoints(model)
-    upstream_of = model.chain.upstream_of_all()  # one pass, not one search per role
+    reaching = _reaching_touchpoints(model)  # one pass over the chain for every role
     for role in model.roles.values():
         if role.id not in reaching or _has_principle(model, role.id):
             continue
         touchpoints = _listed(
-            model.touchpoints[t].label for t, upstream in upstream_of.items() if role.id in upstream
+            model.touchpoints[t].label for t in sorted(model.chain.touchpoints_reached(role.id).ids)
         )
         yield (
             role.id,
