@@ -869,3 +869,32 @@ def test_results_are_exported_and_immutable(example: ServiceModel) -> None:
     with pytest.raises(AttributeError):
         suspect.score = 1.0  # type: ignore[misc]
     assert math.isclose(suspect.score, 0.03)
+
+
+def test_answers_show_themselves_in_notebooks() -> None:
+    """A chain, its reaches and its suspects display through servicekit.display."""
+    from servicekit import display
+
+    chain = servicekit.load_example().chain
+    reaches = chain.upstream("pickup")
+    suspects = chain.trace("pickup")
+    assert isinstance(suspects, tuple)
+    assert suspects == tuple(suspects)
+    assert chain._repr_html_() == display.chain_html(chain)
+    assert chain._repr_markdown_() == display.chain_markdown(chain)
+    assert "mermaid" in chain._repr_markdown_()
+    assert reaches._repr_html_() == display.reaches_html(reaches)
+    assert reaches._repr_markdown_() == display.reaches_markdown(reaches)
+    assert suspects._repr_html_() == display.suspects_html(suspects)
+    assert suspects._repr_markdown_() == display.suspects_markdown(suspects)
+
+
+def test_chain_repr_counts_in_words() -> None:
+    """The chain's repr counts roles, touchpoints, customers and edges, singular for one."""
+    model = servicekit.ServiceModel(
+        name="Kiosk",
+        customers=[servicekit.Customer(id="guest")],
+        roles=[servicekit.Role(id="clerk")],
+        touchpoints=[servicekit.Touchpoint(id="desk", role="clerk", customers=["guest"])],
+    )
+    assert repr(model.chain) == "<ServiceChain 'Kiosk': 1 role, 1 touchpoint, 1 customer, 2 edges>"

@@ -17,6 +17,7 @@ from servicekit.chain import (
     Reaches,
     ServiceChain,
     Suspect,
+    Suspects,
     UpstreamOfAll,
     UpstreamSet,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "ServicekitError",
     "SourceLocation",
     "Suspect",
+    "Suspects",
     "Touchpoint",
     "UnknownIdError",
     "UpstreamOfAll",

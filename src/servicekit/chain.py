@@ -43,6 +43,7 @@ __all__ = [
     "Reaches",
     "ServiceChain",
     "Suspect",
+    "Suspects",
     "UpstreamOfAll",
     "UpstreamSet",
 ]
@@ -117,6 +118,16 @@ class Reaches(Sequence[Reach]):
         """A dict of id -> distance."""
         return dict(zip(self._ids, self._distances, strict=True))
 
+    def _repr_html_(self) -> str:
+        from servicekit.display import reaches_html
+
+        return reaches_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import reaches_markdown
+
+        return reaches_markdown(self)
+
     def of_kind(self, kind: str) -> Reaches:
         """Only the nodes of ``kind`` (``role``, ``touchpoint`` or ``customer``)."""
         pairs = [
@@ -151,6 +162,23 @@ class Suspect:
     category: str
     score: float
     distance: int
+
+
+class Suspects(tuple[Suspect, ...]):
+    """The answer of :meth:`ServiceChain.trace`: a plain tuple of :class:`Suspect`,
+    most likely first, that also shows itself as a table in a notebook."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from servicekit.display import suspects_html
+
+        return suspects_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import suspects_markdown
+
+        return suspects_markdown(self)
 
 
 def _bfs(
@@ -219,12 +247,27 @@ class ServiceChain:
         self._kinds: dict[str, str] = dict(self._graph.nodes(data="kind"))
 
     def __repr__(self) -> str:
-        g = self._graph
-        return (
-            f"<ServiceChain {self._model.name!r}: {len(self._model.roles)} roles, "
-            f"{len(self._model.touchpoints)} touchpoints, {len(self._model.customers)} customers, "
-            f"{g.number_of_edges()} edges>"
+        model = self._model
+        counts = ", ".join(
+            f"{n} {word if n == 1 else word + 's'}"
+            for n, word in (
+                (len(model.roles), "role"),
+                (len(model.touchpoints), "touchpoint"),
+                (len(model.customers), "customer"),
+                (self._graph.number_of_edges(), "edge"),
+            )
         )
+        return f"<ServiceChain {model.name!r}: {counts}>"
+
+    def _repr_html_(self) -> str:
+        from servicekit.display import chain_html
+
+        return chain_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from servicekit.display import chain_markdown
+
+        return chain_markdown(self)
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -440,7 +483,7 @@ class ServiceChain:
 
     # -- complaints -----------------------------------------------------------------------
 
-    def trace(self, touchpoint: str, category: str | None = None) -> tuple[Suspect, ...]:
+    def trace(self, touchpoint: str, category: str | None = None) -> Suspects:
         """Suspects for a defect seen at ``touchpoint``, most likely first.
 
         Every fail point on a hand-off whose receiving role is upstream of the
@@ -490,7 +533,7 @@ class ServiceChain:
                                 )
                             )
         suspects.sort(key=lambda s: (-s.score, s.distance, s.role, s.fail_point))
-        return tuple(suspects)
+        return Suspects(suspects)
 
     def _escape(
         self, touchpoint: str, category: str, upstream: Mapping[str, int]
