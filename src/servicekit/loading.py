@@ -94,6 +94,7 @@ FORMAT_VERSION = 1
 MAX_BYTES = 256 * 1024 * 1024
 #: Deeper nesting than this is never a servicekit model.
 MAX_DEPTH = 32
+_DEPTH_HINT = "a servicekit model is a few levels deep"
 #: A load stops collecting after this many problems.
 MAX_PROBLEMS = 1000
 
@@ -256,7 +257,7 @@ def _parse(data: bytes | str, ctx: _Context) -> list[Any]:
                         mark.line + 1,
                         mark.column + 1,
                         f"nesting deeper than {MAX_DEPTH} levels",
-                        "a servicekit model is a few levels deep",
+                        _DEPTH_HINT,
                     )
                     return documents
                 top = (_Map if kind is MappingStartEvent else _Seq)(mark.line + 1, mark.column + 1)
@@ -305,7 +306,12 @@ def _parse(data: bytes | str, ctx: _Context) -> list[Any]:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        ctx.fatal(line, column, f"invalid YAML: {err.problem or err.context}")
+        problem = str(err.problem or err.context)
+        if "nesting depth" in problem:
+            # Newer libyaml builds stop deep nesting in their scanner, before we see it.
+            ctx.fatal(line, column, f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT)
+        else:
+            ctx.fatal(line, column, f"invalid YAML: {problem}")
     except yaml.YAMLError as err:  # pragma: no cover - _decode rejects what the reader would
         ctx.fatal(1, 1, f"invalid YAML: {err}")
     finally:
