@@ -163,6 +163,16 @@ class Suspect:
     score: float
     distance: int
 
+    def to_json(self) -> dict[str, Any]:
+        """The suspect as the spec's JSON: role, fail_point, category, score, distance."""
+        return {
+            "role": self.role,
+            "fail_point": self.fail_point,
+            "category": self.category,
+            "score": self.score,
+            "distance": self.distance,
+        }
+
 
 class Suspects(tuple[Suspect, ...]):
     """The answer of :meth:`ServiceChain.trace`: a plain tuple of :class:`Suspect`,

@@ -113,27 +113,21 @@ def _counts(model: ServiceModel) -> dict[str, int]:
     return {section: len(getattr(model, section)) for section, _ in SECTIONS}
 
 
-def _upstream(args: argparse.Namespace) -> int:
+def _reach(args: argparse.Namespace) -> int:
+    """``upstream`` and ``downstream``: the same walk, in opposite directions."""
     from servicekit import render
 
     model = _load(args.model)
-    found = _query(lambda: model.chain.upstream(args.node, depth=args.depth))
-    if args.format == "json":
-        _json(render.upstream_json(args.node, found))
+    if args.command == "upstream":
+        found = _query(lambda: model.chain.upstream(args.node, depth=args.depth))
+        data, title = render.upstream_json(args.node, found), "Upstream of"
     else:
-        _out(render.reaches_text("Upstream of", args.node, found))
-    return EXIT_OK
-
-
-def _downstream(args: argparse.Namespace) -> int:
-    from servicekit import render
-
-    model = _load(args.model)
-    found = _query(lambda: model.chain.downstream(args.node, depth=args.depth))
+        found = _query(lambda: model.chain.downstream(args.node, depth=args.depth))
+        data, title = render.downstream_json(args.node, found), "Downstream of"
     if args.format == "json":
-        _json(render.downstream_json(args.node, found))
+        _json(data)
     else:
-        _out(render.reaches_text("Downstream of", args.node, found))
+        _out(render.reaches_text(title, args.node, found))
     return EXIT_OK
 
 
@@ -350,11 +344,11 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding is at least this severe (default never)",
     )
 
-    for name, help, run in (
-        ("upstream", "every node whose work reaches NODE, nearest first", _upstream),
-        ("downstream", "every node NODE's work reaches, nearest first", _downstream),
+    for name, help in (
+        ("upstream", "every node whose work reaches NODE, nearest first"),
+        ("downstream", "every node NODE's work reaches, nearest first"),
     ):
-        sub = command(name, help, run)
+        sub = command(name, help, _reach)
         sub.add_argument("node", metavar="NODE", help="a role, touchpoint or customer id")
         sub.add_argument("--depth", type=_depth, default=None, help="stop after N hand-offs")
 

@@ -142,16 +142,7 @@ class ScenarioGuide:
                 for p, a in zip(self.principles, self.applicability, strict=True)
             ],
             "upstream": list(self.upstream),
-            "suspects": [
-                {
-                    "role": s.role,
-                    "fail_point": s.fail_point,
-                    "category": s.category,
-                    "score": s.score,
-                    "distance": s.distance,
-                }
-                for s in self.suspects
-            ],
+            "suspects": [s.to_json() for s in self.suspects],
         }
 
     def to_text(self) -> str:

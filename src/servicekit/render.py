@@ -130,16 +130,4 @@ def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None =
 
 def trace_json(node: str, suspects: Iterable[Suspect]) -> dict[str, Any]:
     """``{"target": ID, "suspects": [{"role", "fail_point", "category", "score", "distance"}]}``."""
-    return {
-        "target": node,
-        "suspects": [
-            {
-                "role": s.role,
-                "fail_point": s.fail_point,
-                "category": s.category,
-                "score": s.score,
-                "distance": s.distance,
-            }
-            for s in suspects
-        ],
-    }
+    return {"target": node, "suspects": [s.to_json() for s in suspects]}
