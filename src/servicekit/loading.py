@@ -449,16 +449,14 @@ def _quoted(node: Any) -> bool:
     return type(node) is ScalarEvent and bool(node.style)
 
 
-def _probability(node: Any, ctx: _Context, what: str) -> float | None:
+def _probability(
+    node: Any, ctx: _Context, what: str, hint: str = "a rate is a probability per unit of work"
+) -> float | None:
     value = _number(node, ctx, what)
     if value is None:
         return None
     if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-        ctx.at(
-            node,
-            f"{what} must be between 0 and 1, got {node.value}",
-            "a rate is a probability per unit of work",
-        )
+        ctx.at(node, f"{what} must be between 0 and 1, got {node.value}", hint)
         return None
     return value
 
@@ -544,7 +542,9 @@ def _catches(node: Any, ctx: _Context, what: str) -> dict[str, float] | None:
         if not name:
             ctx.at(key, f"{what}: a category must not be empty")
             continue
-        rate = _probability(value, ctx, f"catches[{name!r}]")
+        rate = _probability(
+            value, ctx, f"catches[{name!r}]", "a catch is the share of such defects the role stops"
+        )
         if rate is not None:
             out[name] = rate
     return out
