@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import servicekit
+
+# In CI, property tests draw the same examples every run, so a red build always
+# reproduces; locally they explore new examples each time.
+settings.register_profile(
+    "ci", derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 #: ../shared/corpus from the project root, as the brief lays it out.

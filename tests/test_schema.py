@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from tests.test_loading import BASE, edited
 from tests.test_roundtrip import models
 
@@ -57,7 +57,7 @@ def test_base_model_validates(validator: jsonschema.Draft202012Validator) -> Non
     validator.validate(_data(BASE))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models())
 def test_every_generated_model_validates(
     validator: jsonschema.Draft202012Validator, model: servicekit.ServiceModel
