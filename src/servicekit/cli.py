@@ -93,7 +93,7 @@ def _validate(args: argparse.Namespace) -> int:
                 }
             )
         raise _Usage([str(p) for p in err.problems]) from None
-    counts = _counts(model)
+    counts = model.counts()
     if args.format == "json":
         _json({"valid": True, "model": args.model, "name": model.name, "counts": counts})
     else:
@@ -105,12 +105,6 @@ def _validate(args: argparse.Namespace) -> int:
 def _count(n: int, section: str) -> str:
     """``1 customer``, ``2 customers``: a section name counted in words."""
     return f"{n} {section[:-1] if n == 1 else section}"
-
-
-def _counts(model: ServiceModel) -> dict[str, int]:
-    from servicekit.model import SECTIONS
-
-    return {section: len(getattr(model, section)) for section, _ in SECTIONS}
 
 
 def _reach(args: argparse.Namespace) -> int:

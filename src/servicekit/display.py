@@ -109,12 +109,6 @@ def _titled_markdown(title: str | None, body: str) -> str:
 # --- the model ------------------------------------------------------------------------------
 
 
-def _model_counts(model: ServiceModel) -> list[tuple[str, int]]:
-    from servicekit.model import SECTIONS
-
-    return [(section, len(getattr(model, section))) for section, _ in SECTIONS]
-
-
 def model_html(model: ServiceModel) -> str:
     """The model at a glance: its name, description and what it holds.
 
@@ -130,7 +124,7 @@ def model_html(model: ServiceModel) -> str:
     parts = ['<div class="servicekit">', f"<h3>{_e(model.name or 'Service model')}</h3>"]
     if model.description:
         parts.append(f"<p>{_e(model.description)}</p>")
-    parts.append(_html_table(("section", "entities"), _model_counts(model)))
+    parts.append(_html_table(("section", "entities"), list(model.counts().items())))
     parts.append(
         f"<p>Front line: {_e(', '.join(front) or 'none')}. "
         f"Behind the line of visibility: {_e(', '.join(back) or 'none')}.</p>"
@@ -153,7 +147,7 @@ def model_markdown(model: ServiceModel) -> str:
     lines = [f"### {_cell(model.name or 'Service model')}", ""]
     if model.description:
         lines += [model.description, ""]
-    lines.append(_markdown_table(("section", "entities"), _model_counts(model), align="lr"))
+    lines.append(_markdown_table(("section", "entities"), list(model.counts().items()), align="lr"))
     lines += [
         "",
         f"Front line: {', '.join(front) or 'none'}. "

@@ -612,6 +612,17 @@ class ServiceModel:
         """Ids of the front-line roles: those serving at a touchpoint."""
         return frozenset(t.role for t in self.touchpoints.values())
 
+    def counts(self) -> dict[str, int]:
+        """How many entities each section holds, in the order of the YAML format.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> load_example().counts()["roles"]
+        11
+        """
+        return {section: len(getattr(self, section)) for section, _ in SECTIONS}
+
     def entity(self, id: str) -> Any:
         """Any entity by id, whatever its kind; raises :class:`UnknownIdError`."""
         for section, _ in SECTIONS:

@@ -19,7 +19,7 @@ import textwrap
 from typing import Any
 
 from servicekit.audit import Finding, findings_to_json, findings_to_text, severity_at_least
-from servicekit.model import SECTIONS, ServiceModel
+from servicekit.model import ServiceModel
 from servicekit.render import table, trace_json
 
 __all__ = ["build", "fails", "to_text"]
@@ -52,7 +52,7 @@ def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3
         "model": path,
         "bundled": bundled,
         "name": model.name,
-        "counts": {section: len(getattr(model, section)) for section, _ in SECTIONS},
+        "counts": model.counts(),
         "touchpoints": touchpoints,
         "coverage_gaps": list(model.coverage().uncovered_roles),
         "findings": findings_to_json(model.audit())["findings"],
