@@ -19,8 +19,8 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-#: ../shared/corpus from the project root, as the brief lays it out.
-CORPUS = ROOT.parent / "shared" / "corpus"
+#: The sample corpus of bad and tricky models, kept with the tests.
+CORPUS = ROOT / "tests" / "data" / "corpus"
 
 
 @pytest.fixture(scope="session")

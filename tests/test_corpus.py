@@ -1,4 +1,4 @@
-"""The sample corpus of bad and tricky models (``../shared/corpus/bad/EXPECT.tsv``)."""
+"""The sample corpus of bad and tricky models (``tests/data/corpus/bad/EXPECT.tsv``)."""
 
 from __future__ import annotations
 
