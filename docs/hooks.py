@@ -7,7 +7,7 @@ Two fenced-block languages become diagrams:
 ``servicekit-diagram``
     The arguments of ``servicekit diagram`` (a model path, relative to the
     project root, and optionally ``--focus NODE`` and ``--depth N``). The hook
-    loads the model and draws it with :func:`servicekit.diagram.to_mermaid`, so
+    loads the model and draws it with ``ServiceChain.to_mermaid``, so
     a diagram in the docs can never drift from the model it shows.
 
 Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``

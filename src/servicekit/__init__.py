@@ -4,48 +4,141 @@ Model how service flows through an organisation (roles, hand-offs, touchpoints
 and customers), ask who upstream shapes what a customer experiences, and check
 that principles, scripts, metrics and programmes support a service culture.
 
+Every public name is importable from here. Each is loaded from its module the
+first time it is used (as Scientific Python's SPEC 1 lays out), so that
+``import servicekit`` and ``servicekit --help`` stay fast; the modules follow
+the data flow: ``model`` -> ``readwrite`` -> ``chain`` -> ``culture`` ->
+``render`` -> ``cli``.
+
 >>> import servicekit
 >>> model = servicekit.load_example()
 >>> [r.id for r in model.chain.upstream("pickup", depth=2)]
 ['cashier', 'organizer']
 """
 
-from servicekit.audit import RULES, AuditSettingError, Finding, Rule
-from servicekit.chain import (
-    CustomersOf,
-    Reach,
-    Reaches,
-    ServiceChain,
-    Suspect,
-    Suspects,
-    UpstreamOfAll,
-    UpstreamSet,
-)
-from servicekit.errors import ModelError, Problem, ServicekitError, UnknownIdError
-from servicekit.guide import ScenarioGuide
-from servicekit.loading import dump, example_path, load, load_example, loads, save, schema_path
-from servicekit.mapping import Applicability, Coverage, MissingExtraError
-from servicekit.model import (
-    Audience,
-    AuditSettings,
-    Customer,
-    FailPoint,
-    FrozenDict,
-    Handoff,
-    InternalCustomer,
-    Metric,
-    Principle,
-    PrincipleScope,
-    Program,
-    Role,
-    Scenario,
-    Script,
-    ServiceModel,
-    SourceLocation,
-    Touchpoint,
-)
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from servicekit.chain.results import (
+        CustomersOf,
+        Reach,
+        Reaches,
+        Suspect,
+        Suspects,
+        UpstreamOfAll,
+        UpstreamSet,
+    )
+    from servicekit.chain.service_chain import ServiceChain
+    from servicekit.culture.audit import Finding, Findings
+    from servicekit.culture.guide import ScenarioGuide
+    from servicekit.culture.mapping import Applicability, Coverage
+    from servicekit.culture.rules import RULES, Rule
+    from servicekit.errors import (
+        AuditSettingError,
+        MissingExtraError,
+        ModelError,
+        OutputError,
+        Problem,
+        ServicekitError,
+        UnknownIdError,
+        UsageError,
+    )
+    from servicekit.model.entities import (
+        Audience,
+        AuditSettings,
+        Customer,
+        FailPoint,
+        Handoff,
+        InternalCustomer,
+        Metric,
+        Principle,
+        PrincipleScope,
+        Program,
+        Role,
+        Scenario,
+        Script,
+        SourceLocation,
+        Touchpoint,
+    )
+    from servicekit.model.frozen import FrozenDict
+    from servicekit.model.service_model import ServiceModel
+    from servicekit.readwrite.load import (
+        example_path,
+        load,
+        load_example,
+        loads,
+        schema_path,
+    )
+    from servicekit.readwrite.save import save
+    from servicekit.readwrite.writer import dump
+
+#: Public name -> the module that defines it.
+_WHERE = {
+    **dict.fromkeys(
+        (
+            "CustomersOf",
+            "Reach",
+            "Reaches",
+            "Suspect",
+            "Suspects",
+            "UpstreamOfAll",
+            "UpstreamSet",
+        ),
+        "servicekit.chain.results",
+    ),
+    "ServiceChain": "servicekit.chain.service_chain",
+    "Finding": "servicekit.culture.audit",
+    "Findings": "servicekit.culture.audit",
+    "ScenarioGuide": "servicekit.culture.guide",
+    "Applicability": "servicekit.culture.mapping",
+    "Coverage": "servicekit.culture.mapping",
+    "RULES": "servicekit.culture.rules",
+    "Rule": "servicekit.culture.rules",
+    **dict.fromkeys(
+        (
+            "AuditSettingError",
+            "MissingExtraError",
+            "ModelError",
+            "OutputError",
+            "Problem",
+            "ServicekitError",
+            "UnknownIdError",
+            "UsageError",
+        ),
+        "servicekit.errors",
+    ),
+    **dict.fromkeys(
+        (
+            "Audience",
+            "AuditSettings",
+            "Customer",
+            "FailPoint",
+            "Handoff",
+            "InternalCustomer",
+            "Metric",
+            "Principle",
+            "PrincipleScope",
+            "Program",
+            "Role",
+            "Scenario",
+            "Script",
+            "SourceLocation",
+            "Touchpoint",
+        ),
+        "servicekit.model.entities",
+    ),
+    "FrozenDict": "servicekit.model.frozen",
+    "ServiceModel": "servicekit.model.service_model",
+    **dict.fromkeys(
+        ("example_path", "load", "load_example", "loads", "schema_path"),
+        "servicekit.readwrite.load",
+    ),
+    "save": "servicekit.readwrite.save",
+    "dump": "servicekit.readwrite.writer",
+}
 
 __all__ = [
     "RULES",
@@ -58,12 +151,14 @@ __all__ = [
     "CustomersOf",
     "FailPoint",
     "Finding",
+    "Findings",
     "FrozenDict",
     "Handoff",
     "InternalCustomer",
     "Metric",
     "MissingExtraError",
     "ModelError",
+    "OutputError",
     "Principle",
     "PrincipleScope",
     "Problem",
@@ -85,6 +180,7 @@ __all__ = [
     "UnknownIdError",
     "UpstreamOfAll",
     "UpstreamSet",
+    "UsageError",
     "__version__",
     "dump",
     "example_path",
@@ -94,3 +190,21 @@ __all__ = [
     "save",
     "schema_path",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use."""
+    if name == "__version__":
+        from servicekit._runtime import version
+
+        return version()
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'servicekit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,5 +1,7 @@
-"""``python -m servicekit`` runs the command line."""
+"""``python -m servicekit``: the same as the ``servicekit`` command."""
 
-from servicekit.cli import main
+import sys
 
-raise SystemExit(main())
+from servicekit.cli.main import main
+
+sys.exit(main())

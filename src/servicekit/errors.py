@@ -1,23 +1,32 @@
-"""The errors servicekit raises.
+"""Every error servicekit raises on purpose, under one root: :class:`ServicekitError`.
 
-Every error derives from :class:`ServicekitError`. Problems found while loading
-or validating a model are collected, not raised one by one: a
-:class:`ModelError` carries every :class:`Problem` of the load, each located at
-``file:line:column``.
+Problems found while loading or building a model are collected, not raised one
+by one: a :class:`ModelError` carries every :class:`Problem`, each naming the
+entity, the field and the bad value and, when the model came from a file, its
+``file:line:column``. The command line turns any :class:`ServicekitError` into
+located ``error:`` lines and exit code 2; any other exception is a bug.
+
+Every class here keeps its data as attributes and survives ``pickle`` and
+``copy``, so errors cross process pools intact.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
 __all__ = [
+    "AuditSettingError",
+    "MissingExtraError",
     "ModelError",
+    "OutputError",
     "Problem",
     "ServicekitError",
     "UnknownIdError",
+    "UsageError",
     "did_you_mean",
     "suggest",
 ]
@@ -27,12 +36,19 @@ class ServicekitError(Exception):
     """The root of every error servicekit raises on purpose."""
 
 
+#: The file name of problems in a model built in Python rather than loaded from a file.
+IN_PYTHON = "<model>"
+
+
 @attrs.frozen(kw_only=True)
 class Problem:
-    """One thing wrong with a model, and where it is.
+    """One thing wrong with a model, what it is about, and where it is written.
 
-    ``line`` and ``column`` count from 1; both are ``None`` for a model built
-    in Python rather than loaded from a file.
+    ``kind`` and ``subject`` name the entity (``role``, ``'spotter'``), ``field``
+    the way from the entity to the bad value (``("serves", 0, "to")``) and
+    ``value`` the value itself. ``path``, ``line`` and ``column`` place it in a
+    file (``line`` and ``column`` count from 1); a model built in Python has no
+    file, and ``path`` is then ``<model>``.
 
     Examples
     --------
@@ -41,11 +57,15 @@ class Problem:
     shop.yaml:7:14: error: unknown role 'runer'; did you mean 'runner'?
     """
 
-    path: str
-    line: int | None = None
-    column: int | None = None
     message: str
     hint: str | None = None
+    path: str = IN_PYTHON
+    line: int | None = None
+    column: int | None = None
+    kind: str | None = None
+    subject: str | None = None
+    field: tuple[str | int, ...] = ()
+    value: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
 
     @property
     def location(self) -> str:
@@ -63,6 +83,10 @@ class Problem:
     def sort_key(self) -> tuple[str, bool, int, int]:
         """Order problems by file, then line, then column; unlocated ones last in their file."""
         return (self.path, self.line is None, self.line or 0, self.column or 0)
+
+    def at(self, path: str, line: int, column: int) -> Problem:
+        """The same problem, placed in a file."""
+        return attrs.evolve(self, path=path, line=line, column=column)
 
 
 class ModelError(ServicekitError, ValueError):
@@ -88,12 +112,16 @@ class ModelError(ServicekitError, ValueError):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
 
 class UnknownIdError(ServicekitError, KeyError):
     """An id that names nothing in the model.
 
     Keeps the bad ``id``, what ``kind`` of thing was looked for and the nearest
-    valid ids in ``suggestions``.
+    valid ids in ``suggestions``; ``note`` says more where the id names
+    something of another kind.
 
     Examples
     --------
@@ -104,16 +132,77 @@ class UnknownIdError(ServicekitError, KeyError):
     ('pickup',)
     """
 
-    def __init__(self, id: str, *, kind: str = "id", candidates: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        id: object,
+        *,
+        kind: str = "id",
+        candidates: Iterable[str] = (),
+        suggestions: Sequence[str] | None = None,
+        note: str | None = None,
+    ) -> None:
         self.id = id
         self.kind = kind
-        self.suggestions = suggest(id, candidates)
+        self.note = note
+        if suggestions is not None:
+            self.suggestions = tuple(suggestions)
+        else:
+            self.suggestions = suggest(id, candidates) if isinstance(id, str) else ()
         super().__init__(id)
 
     def __str__(self) -> str:
         text = f"unknown {self.kind} {self.id!r}"
+        if self.note:
+            text += f" ({self.note})"
         hint = did_you_mean(self.suggestions)
         return f"{text}; {hint}" if hint else text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_unknown_id,
+            (self.id, self.kind, self.suggestions, self.note),
+        )
+
+
+def _rebuild_unknown_id(
+    id: object, kind: str, suggestions: Sequence[str], note: str | None
+) -> UnknownIdError:
+    return UnknownIdError(id, kind=kind, suggestions=suggestions, note=note)
+
+
+class UsageError(ServicekitError, ValueError):
+    """An argument a query or a renderer cannot use: a negative depth, a depth with no focus."""
+
+
+class OutputError(ServicekitError, OSError):
+    """The command line's answer could not be written: a full disk, a closed output."""
+
+
+class AuditSettingError(UsageError):
+    """An audit setting that is neither ``off`` nor a severity, or a bad fail-on threshold."""
+
+
+class MissingExtraError(ServicekitError, ImportError):
+    """An optional dependency is needed for this call but is not installed.
+
+    Examples
+    --------
+    >>> print(MissingExtraError("pandas", "pandas"))
+    this needs pandas, which is not installed; install it with 'pip install pandas', or install servicekit with its extra: pip install '.[pandas]' in a checkout
+    """  # noqa: E501
+
+    def __init__(self, package: str, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"this needs {package}, which is not installed; install it with "
+            f"'pip install {package}', or install servicekit with its extra: "
+            f"pip install '.[{extra}]' in a checkout",
+            name=package,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.package, self.extra))
 
 
 #: Above this many candidates, only those that could be a typo of the word (same first

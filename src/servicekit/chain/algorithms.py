@@ -1,0 +1,478 @@
+"""Graph algorithms written for speed: BFS by levels, Tarjan, dominators, bitsets, best paths.
+
+Each works on plain Python structures (ids, or nodes numbered 0..n-1 with
+successor lists) so that a query over a large chain costs no more than its
+traversal. Each is checked against networkx on generated graphs with cycles
+(``tests/chain/test_algorithms.py``); :class:`~servicekit.ServiceChain` is
+their only user in the library.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+
+__all__ = [
+    "KEEP_BITS",
+    "WINDOW",
+    "BitsCache",
+    "ComponentIndex",
+    "best_products",
+    "bfs_levels",
+    "dominator_tree",
+    "immediate_dominators",
+    "strongly_connected_components",
+    "topological_components",
+]
+
+
+def bfs_levels(
+    adjacency: Mapping[str, Iterable[str]], start: str, depth: int | None
+) -> tuple[list[str], list[int]]:
+    """Level-by-level BFS from ``start``: ids ordered by (distance, id), and their distances.
+
+    ``start`` itself is left out, even on a cycle; ``depth`` stops after that many steps.
+
+    Examples
+    --------
+    >>> bfs_levels({"a": ["b", "c"], "b": ["c"], "c": ["a"]}, "a", None)
+    (['b', 'c'], [1, 1])
+    """
+    seen = {start}
+    level = [start]
+    ids: list[str] = []
+    distances: list[int] = []
+    distance = 0
+    while level and (depth is None or distance < depth):
+        distance += 1
+        following: list[str] = []
+        for node in level:
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    following.append(neighbour)
+        following.sort()
+        ids.extend(following)
+        distances.extend([distance] * len(following))
+        level = following
+    return ids, distances
+
+
+#: Bits of ancestry ``upstream_of_all`` keeps (touchpoints x components) before it
+#: switches to slices: 2**31 bits are 256 MiB.
+KEEP_BITS = 1 << 31
+#: Components per slice of the bulk ancestry sweep on chains past ``KEEP_BITS``, so no
+#: more than this many bits of each pending bitset are held at once.
+WINDOW = 1 << 16
+
+
+class ComponentIndex:
+    """The chain numbered 0..n-1, its strongly-connected components in topological order.
+
+    ``succ`` maps each node to its successors (a graph's ``succ`` will do).
+    ``components``, when given (sets of ids, e.g. from a networkx backend), are
+    numbered here; otherwise they are found with an iterative Tarjan.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b"], "b": ["a", "c"], "c": []})
+    >>> [[index.nodes[m] for m in group] for group in index.members]
+    [['a', 'b'], ['c']]
+    """
+
+    def __init__(
+        self,
+        succ: Mapping[str, Iterable[str]],
+        components: Iterable[Iterable[str]] | None = None,
+    ) -> None:
+        nodes: list[str] = list(succ)
+        position = {node: i for i, node in enumerate(nodes)}
+        at = position.__getitem__
+        successors = [list(map(at, targets)) for targets in succ.values()]
+        self.nodes = nodes
+        self.position = position
+        self.successors = successors
+        self.virtual = len(nodes)
+        if components is None:
+            component, members = strongly_connected_components(successors)
+        else:
+            component, members = topological_components(
+                [[position[n] for n in c] for c in components], successors
+            )
+        self.component = component
+        self.members = members
+
+    def ancestry_of(
+        self, targets: Iterable[int], window: int = WINDOW
+    ) -> tuple[dict[int, int], dict[int, int] | None]:
+        """Upstream sizes and bitsets of ancestor components for the components of ``targets``.
+
+        Components are numbered in topological order, so one sweep pushes each
+        component's ancestry to its successors; a bitset is dropped as soon as the
+        sweep is past it. Returns ``(counts, kept)``: ``counts`` maps each target
+        component to the number of nodes in its ancestor components, ``kept`` to
+        its bitset. When there are more components than ``window``, the sweep runs
+        once per slice of ``window`` bits, keeping only the counts (``kept`` is
+        ``None``), so no more than a slice of each bitset is ever held.
+        """
+        component, members, successors = self.component, self.members, self.successors
+        total = len(members)
+        wanted = {component[t] for t in targets}
+        counts = dict.fromkeys(wanted, 0)
+        kept: dict[int, int] | None = {} if total <= window else None
+        for low in range(0, total, window):
+            high = min(low + window, total)
+            clip = (1 << (high - low)) - 1
+            masks = [(extra, mask >> low & clip) for extra, mask in self.extra_masks]
+            masks = [(extra, mask) for extra, mask in masks if mask]
+            pending: dict[int, int] = {}
+            for c in range(low, total):  # topological order
+                mine = pending.pop(c, 0)
+                if c in wanted:
+                    counts[c] += mine.bit_count() + sum(
+                        extra * (mine & mask).bit_count() for extra, mask in masks
+                    )
+                    if kept is not None:
+                        kept[c] = mine
+                if c < high:
+                    mine |= 1 << (c - low)
+                elif not mine:
+                    continue
+                for node in members[c]:
+                    for target in successors[node]:
+                        t = component[target]
+                        if t != c:
+                            pending[t] = pending.get(t, 0) | mine
+        return counts, kept
+
+    def ancestor_bits(self, target: int) -> int:
+        """The bitset of ``target``'s ancestor components (its own left out), by a reverse BFS."""
+        component = self.component
+        own = component[target]
+        predecessors = self.predecessors
+        marks = bytearray((len(self.members) + 7) // 8)
+        seen = {target}
+        frontier = [target]
+        while frontier:
+            following: list[int] = []
+            for node in frontier:
+                for before in predecessors[node]:
+                    if before not in seen:
+                        seen.add(before)
+                        following.append(before)
+                        c = component[before]
+                        if c != own:
+                            marks[c >> 3] |= 1 << (c & 7)
+            frontier = following
+        return int.from_bytes(marks, "little")
+
+    @cached_property
+    def predecessors(self) -> list[list[int]]:
+        """Predecessor lists, built on first use."""
+        predecessors: list[list[int]] = [[] for _ in self.nodes]
+        for node, targets in enumerate(self.successors):
+            for target in targets:
+                predecessors[target].append(node)
+        return predecessors
+
+    @cached_property
+    def extra_masks(self) -> list[tuple[int, int]]:
+        """``(size - 1, mask)`` per size of the components with more than one node.
+
+        A set bit stands for a whole component, so a set's length is its bit
+        count plus, for each such mask, ``size - 1`` per bit it shares with it.
+        """
+        masks: dict[int, int] = {}
+        for c, group in enumerate(self.members):
+            if len(group) > 1:
+                masks[len(group) - 1] = masks.get(len(group) - 1, 0) | 1 << c
+        return sorted(masks.items())
+
+
+def topological_components(
+    groups: list[list[int]], successors: list[list[int]]
+) -> tuple[list[int], list[list[int]]]:
+    """Number given strongly-connected components in topological order (Kahn)."""
+    component = [0] * len(successors)
+    for number, group in enumerate(groups):
+        for member in group:
+            component[member] = number
+    indegree = [0] * len(groups)
+    for node, targets in enumerate(successors):
+        for target in targets:
+            if component[target] != component[node]:
+                indegree[component[target]] += 1
+    ready = [c for c, d in enumerate(indegree) if d == 0]
+    order: list[int] = []
+    while ready:
+        c = ready.pop()
+        order.append(c)
+        for node in groups[c]:
+            for target in successors[node]:
+                t = component[target]
+                if t != c:
+                    indegree[t] -= 1
+                    if indegree[t] == 0:
+                        ready.append(t)
+    members = [sorted(groups[c]) for c in order]
+    for number, group in enumerate(members):
+        for member in group:
+            component[member] = number
+    return component, members
+
+
+def strongly_connected_components(successors: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """Strongly-connected components, numbered in topological order (iterative Tarjan).
+
+    A visited node not yet given a component is on Tarjan's stack, so no
+    separate on-stack flags are kept.
+    """
+    n = len(successors)
+    index = [-1] * n
+    low = [0] * n
+    found_in = [-1] * n
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        work = [(root, iter(successors[root]))]
+        while work:
+            node, targets = work[-1]
+            for target in targets:
+                if index[target] == -1:
+                    index[target] = low[target] = counter
+                    counter += 1
+                    stack.append(target)
+                    work.append((target, iter(successors[target])))
+                    break
+                if found_in[target] == -1 and index[target] < low[node]:
+                    low[node] = index[target]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == index[node]:
+                    number = len(found)
+                    group: list[int] = []
+                    while True:
+                        member = stack.pop()
+                        found_in[member] = number
+                        group.append(member)
+                        if member == node:
+                            break
+                    found.append(group)
+    # Tarjan finds components sinks first: reverse for a topological numbering.
+    last = len(found) - 1
+    found.reverse()
+    for group in found:
+        group.sort()
+    return [last - f for f in found_in], found
+
+
+def immediate_dominators(successors: list[list[int]], start: int) -> list[int]:
+    """Cooper, Harvey and Kennedy's iterative dominator algorithm over int adjacency.
+
+    Returns ``idom`` with ``idom[start] == start``; unreachable nodes get -1.
+    """
+    n = len(successors)
+    order: list[int] = []  # postorder
+    visited = [False] * n
+    visited[start] = True
+    work = [(start, 0)]
+    while work:
+        node, edge = work[-1]
+        targets = successors[node]
+        if edge < len(targets):
+            work[-1] = (node, edge + 1)
+            target = targets[edge]
+            if not visited[target]:
+                visited[target] = True
+                work.append((target, 0))
+        else:
+            work.pop()
+            order.append(node)
+    rank = [-1] * n
+    for number, node in enumerate(order):
+        rank[node] = number
+    predecessors: list[list[int]] = [[] for _ in range(n)]
+    for node in order:
+        for target in successors[node]:
+            predecessors[target].append(node)
+    idom = [-1] * n
+    idom[start] = start
+    reverse_postorder = order[::-1][1:]
+    changed = True
+    while changed:
+        changed = False
+        for node in reverse_postorder:
+            new = -1
+            for before in predecessors[node]:
+                if idom[before] == -1:
+                    continue
+                if new == -1:
+                    new = before
+                    continue
+                a, b = before, new
+                while a != b:
+                    while rank[a] < rank[b]:
+                        a = idom[a]
+                    while rank[b] < rank[a]:
+                        b = idom[b]
+                new = a
+            if idom[node] != new:
+                idom[node] = new
+                changed = True
+    return idom
+
+
+#: The virtual source of the dispatched dominator pass; never a node id (ids are strings).
+
+
+def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
+    """Immediate dominators of every node, from a virtual source joined to each source component.
+
+    One sweep over the components in topological order. A component's entry
+    edges all come from components already done, so the dominator of everything
+    entered only through them is the nearest common dominator (``meet``) of their
+    tails; inside a cycle the local dominators (Cooper-Harvey-Kennedy over the
+    component's own edges) refine it. Returns ``idom`` indexed by node, with
+    ``idom[virtual] == virtual``, and whether each component is a source.
+    """
+    virtual = index.virtual
+    component, members, successors = index.component, index.members, index.successors
+    idom = [-1] * (virtual + 1)
+    depth = [0] * (virtual + 1)
+    idom[virtual] = virtual
+    # entry[c]: the meet of the tails of the edges entering component c so far.
+    entry = [-1] * len(members)
+    is_source = [False] * len(members)
+    entered: set[int] = set()  # members of cycles with an edge from outside
+    cyclic = [len(group) > 1 for group in members]
+
+    def meet(a: int, b: int) -> int:
+        while a != b:
+            da, db = depth[a], depth[b]
+            if da >= db:
+                a = idom[a]
+            if db >= da:
+                b = idom[b]
+        return a
+
+    for c, group in enumerate(members):
+        top = entry[c]
+        if top == -1:
+            is_source[c] = True
+            top = virtual
+        if len(group) == 1:
+            (node,) = group
+            idom[node] = top
+            depth[node] = depth[top] + 1
+        else:
+            local = {m: i for i, m in enumerate(group)}
+            start = len(group)
+            inner = [[local[t] for t in successors[m] if t in local] for m in group]
+            inner.append(
+                list(range(start))
+                if is_source[c]
+                else [i for i, m in enumerate(group) if m in entered]
+            )
+            local_idom = immediate_dominators(inner, start)
+            # Fill in dominator-tree order so each depth is known before its children's.
+            children: list[list[int]] = [[] for _ in range(start + 1)]
+            for i in range(start):
+                children[local_idom[i]].append(i)
+            stack = [start]
+            while stack:
+                i = stack.pop()
+                for child in children[i]:
+                    node = group[child]
+                    parent = top if i == start else group[i]
+                    idom[node] = parent
+                    depth[node] = depth[parent] + 1
+                    stack.append(child)
+        for node in group:
+            for t in successors[node]:
+                d = component[t]
+                if d == c:
+                    continue
+                e = entry[d]
+                if e == -1:
+                    entry[d] = node
+                elif e != node:
+                    entry[d] = meet(e, node)
+                if cyclic[d]:
+                    entered.add(t)
+    return idom, is_source
+
+
+class BitsCache:
+    """The bitsets of recently read upstream sets, up to ``limit`` bits in all (oldest go first)."""
+
+    __slots__ = ("_bits", "_held", "_limit")
+
+    def __init__(self, limit: int) -> None:
+        self._bits: dict[int, int] = {}
+        self._held = 0
+        self._limit = limit
+
+    def get(self, component: int) -> int | None:
+        bits = self._bits.pop(component, None)
+        if bits is not None:
+            self._bits[component] = bits  # most recent last
+        return bits
+
+    def put(self, component: int, bits: int) -> None:
+        self._bits[component] = bits
+        self._held += bits.bit_length()
+        while self._held > self._limit and len(self._bits) > 1:
+            oldest = next(iter(self._bits))
+            self._held -= self._bits.pop(oldest).bit_length()
+
+
+def best_products(
+    predecessors: Mapping[str, Iterable[str]], target: str, factor: Mapping[str, float]
+) -> dict[str, float]:
+    """For every node upstream of ``target``, the best product of ``factor`` to reach it.
+
+    A max-product Dijkstra backwards from ``target``: a path's value is the
+    product of ``factor[node]`` (1 when absent) over its nodes before
+    ``target``; each node gets the best value over its paths. Nodes reached
+    with value 1, the most there is, skip the heap.
+
+    Examples
+    --------
+    >>> best_products({"t": ["b"], "b": ["a"], "a": []}, "t", {"b": 0.5})
+    {'t': 1.0, 'b': 0.5, 'a': 0.5}
+    """
+    best: dict[str, float] = {target: 1.0}
+    done: set[str] = set()
+    certain = [target]  # reached with value 1: done first
+    heap: list[tuple[float, str]] = []
+    while certain or heap:
+        if certain:
+            node, value = certain.pop(), 1.0
+        else:
+            negative, node = heapq.heappop(heap)
+            value = -negative
+        if node in done:
+            continue
+        done.add(node)
+        for before in predecessors[node]:
+            if before in done:
+                continue
+            candidate = factor.get(before, 1.0) * value
+            if candidate > best.get(before, -1.0):
+                best[before] = candidate
+                if candidate == 1.0:
+                    certain.append(before)
+                else:
+                    heapq.heappush(heap, (-candidate, before))
+    return best

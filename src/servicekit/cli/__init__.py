@@ -1,0 +1,1 @@
+"""The ``servicekit`` command line: a table of commands, each imported only when it runs."""

@@ -1,0 +1,25 @@
+"""``servicekit report [MODEL]``: the whole model on one page (the bundled example by default)."""
+
+from __future__ import annotations
+
+import argparse
+
+from servicekit.cli.common import load_model
+from servicekit.cli.output import write, write_json
+from servicekit.culture.report import build
+from servicekit.readwrite.load import example_path
+from servicekit.render.json import report_json
+from servicekit.render.text import report_text
+
+
+def run(args: argparse.Namespace) -> int:
+    path = args.model
+    bundled = path is None
+    if bundled:
+        path = str(example_path())
+    report = build(load_model(path), path=path, bundled=bundled, top=args.top)
+    if args.format == "json":
+        write_json(report_json(report))
+    else:
+        write(report_text(report))
+    return 1 if report.fails(args.fail_on) else 0

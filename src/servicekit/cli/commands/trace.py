@@ -1,0 +1,19 @@
+"""``servicekit trace MODEL TOUCHPOINT``: the likely upstream origins of a defect seen there."""
+
+from __future__ import annotations
+
+import argparse
+
+from servicekit.cli.common import load_model
+from servicekit.cli.output import write, write_json
+from servicekit.render.json import trace_json
+from servicekit.render.text import suspects_text
+
+
+def run(args: argparse.Namespace) -> int:
+    found = load_model(args.model).chain.trace(args.touchpoint, category=args.category)
+    if args.format == "json":
+        write_json(trace_json(args.touchpoint, found))
+    else:
+        write(suspects_text(args.touchpoint, found, args.category))
+    return 0

@@ -1,0 +1,262 @@
+"""Principles and roles: which service principles each role carries, and why.
+
+A principle applies to everyone unless its ``applies_to`` says otherwise: then
+it applies to the roles it lists and to every role of the departments it lists.
+A role may also name principles in its own ``principles``. An explicit but empty
+``applies_to: {}`` names nobody: such a principle reaches only the roles that
+name it themselves.
+
+When several reasons hold, the most specific one is given:
+``explicit`` > ``role`` > ``department`` > ``everyone``.
+
+Examples
+--------
+>>> import servicekit
+>>> model = servicekit.load_example()
+>>> [(a.principle, a.source) for a in model.principles_for("spotter")]
+[('see-it-their-way', 'everyone'), ('next-in-line', 'department')]
+>>> [a.role for a in model.roles_for("no-surprises")]
+['cashier', 'counter-clerk']
+>>> model.coverage().cell("owner", "next-in-line") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from servicekit._runtime import later
+from servicekit.errors import UnknownIdError
+from servicekit.model.entities import Principle, Role
+from servicekit.model.frozen import FrozenDict
+from servicekit.model.service_model import ServiceModel
+
+__all__ = [
+    "SOURCES",
+    "Applicability",
+    "Coverage",
+    "coverage",
+    "principles_for",
+    "roles_for",
+    "source_of",
+]
+
+#: Why a principle applies to a role, most specific first.
+SOURCES = ("explicit", "role", "department", "everyone")
+
+
+def _check_source(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in SOURCES:
+        raise ValueError(f"{attribute.name} must be one of {SOURCES}, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Applicability:
+    """A principle applying to a role, and why (``source``).
+
+    ``source`` is ``explicit`` (the role lists the principle in its own
+    ``principles``), ``role`` (the principle's ``applies_to`` lists the role),
+    ``department`` (it lists the role's department) or ``everyone``.
+    """
+
+    role: str
+    principle: str
+    source: str = attrs.field(validator=_check_source)
+
+
+def source_of(principle: Principle, role: Role) -> str | None:
+    """Why ``principle`` applies to ``role`` (the most specific reason), or ``None``.
+
+    Examples
+    --------
+    >>> from servicekit import Principle, PrincipleScope, Role
+    >>> scoped = Principle(id="p", applies_to=PrincipleScope(departments=["kitchen"]))
+    >>> source_of(scoped, Role(id="cook", department="kitchen"))
+    'department'
+    >>> source_of(scoped, Role(id="cook", department="kitchen", principles=["p"]))
+    'explicit'
+    >>> source_of(scoped, Role(id="waiter", department="floor")) is None
+    True
+    """
+    if principle.id in role.principles:
+        return "explicit"
+    scope = principle.applies_to
+    if scope is None:
+        return "everyone"
+    if role.id in scope.roles:
+        return "role"
+    if role.department is not None and role.department in scope.departments:
+        return "department"
+    return None
+
+
+def principles_for(model: ServiceModel, role: str) -> tuple[Applicability, ...]:
+    """The principles that apply to ``role``, in the model's order, each saying why.
+
+    Raises :class:`~servicekit.UnknownIdError` for an unknown role.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> model = servicekit.load_example()
+    >>> [(a.principle, a.source) for a in principles_for(model, "cashier")]
+    [('see-it-their-way', 'everyone'), ('no-surprises', 'department')]
+    """
+    found = model.role(role)
+    applies = []
+    for principle in model.principles.values():
+        source = source_of(principle, found)
+        if source is not None:
+            applies.append(Applicability(role=role, principle=principle.id, source=source))
+    return tuple(applies)
+
+
+def roles_for(model: ServiceModel, principle: str) -> tuple[Applicability, ...]:
+    """The roles ``principle`` applies to, sorted by role id, each saying why.
+
+    Raises :class:`~servicekit.UnknownIdError` for an unknown principle.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> model = servicekit.load_example()
+    >>> [(a.role, a.source) for a in roles_for(model, "next-in-line")][:2]
+    [('cleaner', 'department'), ('organizer', 'department')]
+    """
+    found = model.principle(principle)
+    applies = []
+    for role_id in sorted(model.roles):
+        source = source_of(found, model.roles[role_id])
+        if source is not None:
+            applies.append(Applicability(role=role_id, principle=principle, source=source))
+    return tuple(applies)
+
+
+def _ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Coverage:
+    """The role x principle matrix: which principles each role carries, and why.
+
+    ``roles`` are sorted by id; ``principles`` keep the order the model lists
+    them in (the order a reader wrote them, which is usually the order of
+    importance). ``cells`` maps ``(role, principle)`` to its source and holds
+    only the cells where a principle applies.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> table = servicekit.load_example().coverage()
+    >>> table.principles
+    ('see-it-their-way', 'next-in-line', 'no-surprises')
+    >>> table.cell("tagger", "next-in-line")
+    'department'
+    >>> print(table.to_csv().splitlines()[0])
+    role,see-it-their-way,next-in-line,no-surprises
+    """
+
+    roles: tuple[str, ...] = attrs.field(converter=_ids)
+    principles: tuple[str, ...] = attrs.field(converter=_ids)
+    cells: FrozenDict[tuple[str, str], str] = attrs.field(converter=FrozenDict, repr=False)
+
+    def cell(self, role: str, principle: str) -> str | None:
+        """Why ``principle`` applies to ``role``, or ``None`` when it does not.
+
+        Raises :class:`~servicekit.UnknownIdError` for an unknown role or principle.
+        """
+        if role not in self._role_set:
+            raise UnknownIdError(role, kind="role", candidates=self.roles)
+        if principle not in self._principle_set:
+            raise UnknownIdError(principle, kind="principle", candidates=self.principles)
+        return self.cells.get((role, principle))
+
+    @property
+    def _role_set(self) -> frozenset[str]:
+        return frozenset(self.roles)
+
+    @property
+    def _principle_set(self) -> frozenset[str]:
+        return frozenset(self.principles)
+
+    @property
+    def uncovered_roles(self) -> tuple[str, ...]:
+        """The roles no principle applies to, sorted."""
+        covered = {role for role, _ in self.cells}
+        return tuple(r for r in self.roles if r not in covered)
+
+    def rows(self) -> Iterator[tuple[str, tuple[str | None, ...]]]:
+        """Each role with its cells, in column order."""
+        for role in self.roles:
+            yield role, tuple(self.cells.get((role, p)) for p in self.principles)
+
+    # -- renders (answered by servicekit.render) -----------------------------------------
+
+    def to_text(self) -> str:
+        """Aligned columns with one symbol a cell, and a legend.
+
+        Examples
+        --------
+        >>> import servicekit
+        >>> print(servicekit.load_example().coverage().to_text().splitlines()[0])
+        role           see-it-their-way  next-in-line  no-surprises
+        """
+        text: str = later("servicekit.render.text").coverage_text(self)
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict: roles, principles, the matrix and the uncovered roles.
+
+        ``matrix`` maps each role to each principle's source, or ``null``.
+        """
+        data: dict[str, Any] = later("servicekit.render.json").coverage_json(self)
+        return data
+
+    def to_csv(self) -> str:
+        """CSV: a ``role`` column, then one column a principle; empty cells do not apply."""
+        text: str = later("servicekit.render.csv").coverage_csv(self)
+        return text
+
+    def to_markdown(self) -> str:
+        """A Markdown table, each cell naming why the principle applies."""
+        text: str = later("servicekit.render.markdown").coverage_markdown(self)
+        return text
+
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").coverage_html(self)
+        return text
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def to_pandas(self) -> Any:
+        """A pandas ``DataFrame``: rows are roles, columns principles, cells sources or ``None``.
+
+        Needs pandas (the ``pandas`` extra); raises :class:`~servicekit.MissingExtraError`
+        (an ``ImportError``) saying how to install it.
+        """
+        return later("servicekit.render.frames").coverage_frame(self)
+
+
+def coverage(model: ServiceModel) -> Coverage:
+    """The role x principle matrix of ``model``.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> table = coverage(servicekit.load_example())
+    >>> table.cell("cashier", "no-surprises"), table.uncovered_roles
+    ('department', ())
+    """
+    cells: dict[tuple[str, str], str] = {}
+    roles = tuple(sorted(model.roles))
+    for principle in model.principles.values():
+        for role_id in roles:
+            source = source_of(principle, model.roles[role_id])
+            if source is not None:
+                cells[role_id, principle.id] = source
+    return Coverage(roles=roles, principles=tuple(model.principles), cells=cells)

@@ -1,0 +1,88 @@
+"""The service report: the whole model on one page.
+
+For each touchpoint: its upstream chain, its critical roles and its top trace
+suspects; then the roles no principle reaches and the audit findings. A
+:class:`Report` holds the answers themselves; :mod:`servicekit.render` writes
+it as text or JSON.
+
+Examples
+--------
+>>> import servicekit
+>>> report = build(servicekit.load_example(), path="dry-cleaner.yaml", top=1)
+>>> [(t.touchpoint.id, t.critical[:2]) for t in report.touchpoints]
+[('drop-off', ('counter-clerk',)), ('pickup', ('cashier', 'organizer'))]
+>>> report.touchpoints[1].suspects[0].fail_point
+'missed-crease'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from servicekit._runtime import later
+from servicekit.chain.results import Reaches, Suspects
+from servicekit.culture.audit import Findings
+from servicekit.model.entities import Touchpoint
+from servicekit.model.service_model import ServiceModel
+
+__all__ = ["Report", "TouchpointReport", "build"]
+
+
+@attrs.frozen(kw_only=True)
+class TouchpointReport:
+    """One touchpoint's part of the report."""
+
+    touchpoint: Touchpoint
+    upstream: Reaches
+    critical: tuple[str, ...]
+    suspects: Suspects
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """The service report of a model, read from ``path`` (``bundled``: the bundled example)."""
+
+    model: ServiceModel
+    path: str
+    bundled: bool
+    touchpoints: tuple[TouchpointReport, ...]
+    coverage_gaps: tuple[str, ...]
+    findings: Findings
+
+    def fails(self, threshold: str) -> bool:
+        """True when a finding is at least as severe as ``threshold``."""
+        return self.findings.fails(threshold)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON-able data."""
+        data: dict[str, Any] = later("servicekit.render.json").report_json(self)
+        return data
+
+    def to_text(self) -> str:
+        """The report for people."""
+        text: str = later("servicekit.render.text").report_text(self)
+        return text
+
+
+def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3) -> Report:
+    """The report of ``model``, with at most ``top`` suspects a touchpoint."""
+    chain = model.chain
+    touchpoints = tuple(
+        TouchpointReport(
+            touchpoint=model.touchpoints[tp_id],
+            upstream=chain.upstream(tp_id),
+            critical=chain.critical(tp_id),
+            suspects=Suspects(chain.trace(tp_id)[:top]),
+        )
+        for tp_id in sorted(model.touchpoints)
+    )
+    return Report(
+        model=model,
+        path=path,
+        bundled=bundled,
+        touchpoints=touchpoints,
+        coverage_gaps=model.coverage().uncovered_roles,
+        findings=model.audit(),
+    )

@@ -1,0 +1,1 @@
+"""The domain model: entities, the one table of sections and fields, and whole-model checks."""

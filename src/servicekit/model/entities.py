@@ -1,0 +1,568 @@
+"""The entities of a model: frozen, slotted attrs classes that check themselves.
+
+Every entity is immutable and compared by value. Collections inside entities
+are tuples and mappings are :class:`~servicekit.model.frozen.FrozenDict`, so
+whole models are hashable. Each field carries a
+:class:`~servicekit.model.values.FieldSpec` in its metadata: its shape, its YAML
+key, what its ids refer to, and its documentation. Building an entity checks
+every field against its shape and raises one :class:`~servicekit.ModelError`
+with every problem, each naming the entity, the field and the value.
+
+Examples
+--------
+>>> from servicekit import FailPoint, ModelError
+>>> try:
+...     FailPoint(id="missed-stain", category="stain", rate=1.5)
+... except ModelError as err:
+...     print(err)
+<model>: error: the rate of fail point 'missed-stain' must be between 0 and 1, got 1.5; a rate is a probability per unit of work
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+
+from servicekit.errors import ModelError, Problem
+from servicekit.model.frozen import FrozenDict
+from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
+from servicekit.model.vocabulary import PROGRAM_CONTENT
+
+__all__ = [
+    "Audience",
+    "AuditSettings",
+    "Customer",
+    "Entity",
+    "FailPoint",
+    "Handoff",
+    "InternalCustomer",
+    "Metric",
+    "Principle",
+    "PrincipleScope",
+    "Program",
+    "Role",
+    "Scenario",
+    "Script",
+    "SourceLocation",
+    "Touchpoint",
+    "field_specs",
+]
+
+T = TypeVar("T")
+
+
+# --- converters: shape only, never a judgement (the checks judge) --------------------------
+
+
+def _tuple(value: Iterable[T]) -> tuple[T, ...]:
+    """Lists and other iterables become tuples; anything else is left for the check to name."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]
+    return tuple(value)
+
+
+def _rate(value: float) -> float:
+    return float(value) if is_probability(value) else value
+
+
+def _probabilities(value: Mapping[str, float]) -> FrozenDict[str, float]:
+    if not isinstance(value, Mapping):
+        return value
+    return FrozenDict({k: _rate(v) for k, v in value.items()})
+
+
+def _settings(value: Mapping[str, str]) -> FrozenDict[str, str]:
+    """Rule settings; a rule set to ``None`` (YAML's null) is not set at all."""
+    if not isinstance(value, Mapping):
+        return value
+    return FrozenDict({rule: setting for rule, setting in value.items() if setting is not None})
+
+
+# --- the check every entity runs when built -----------------------------------------------
+
+#: Per class: (attribute, YAML key, fast check, spec) for every field, built on first use.
+_CHECKS: dict[type, tuple[tuple[str, str, Any, FieldSpec], ...]] = {}
+
+
+def field_specs(cls: type) -> tuple[tuple[str, FieldSpec], ...]:
+    """(attribute name, :class:`FieldSpec`) of every field of an entity class, in order.
+
+    Examples
+    --------
+    >>> [(name, s.shape) for name, s in field_specs(FailPoint)]
+    [('id', 'id'), ('category', 'text'), ('rate', 'rate')]
+    """
+    found = []
+    for attribute in attrs.fields(cls):
+        field = attribute.metadata.get("servicekit")
+        if field is not None:
+            found.append((attribute.name, field))
+    return tuple(found)
+
+
+def _checks(cls: type) -> tuple[tuple[str, str, Any, FieldSpec], ...]:
+    table = _CHECKS.get(cls)
+    if table is None:
+        table = tuple(
+            (name, field.key or name, checker(field), field) for name, field in field_specs(cls)
+        )
+        _CHECKS[cls] = table
+    return table
+
+
+class Entity:
+    """What every entity shares: it checks its fields when built, and has a label.
+
+    ``kind`` is how messages name this kind of entity (``role``, ``fail point``).
+    """
+
+    __slots__ = ()
+    kind: ClassVar[str] = "entity"
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] | None = None
+        for name, key, ok, field in _checks(type(self)):
+            value = getattr(self, name)
+            if ok(value):
+                continue
+            if problems is None:
+                problems = []
+            what = self._what(key)
+            for below, message, hint in SHAPES[field.shape].explain(value, what, field):
+                problems.append(self._problem((key, *below), message, hint, value))
+        for below, message, hint, value in self._more_problems():
+            if problems is None:
+                problems = []
+            problems.append(self._problem(below, message, hint, value))
+        if problems:
+            raise ModelError(problems)
+
+    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
+        """Checks that span several fields (none unless a class says otherwise)."""
+        return iter(())
+
+    @property
+    def _subject(self) -> str | None:
+        value = getattr(self, "id", None)
+        return value if type(value) is str and value else None
+
+    def _noun(self) -> str:
+        subject = self._subject
+        return f"{self.kind} {subject!r}" if subject is not None else f"a {self.kind}"
+
+    def _what(self, key: str) -> str:
+        if key == "id":
+            return f"a {self.kind}'s 'id'"
+        if key == "to":
+            return f"the 'to' of {self._noun()}"
+        return f"the {key} of {self._noun()}"
+
+    def _problem(
+        self, field: tuple[str | int, ...], message: str, hint: str | None, value: Any
+    ) -> Problem:
+        return Problem(
+            message=message,
+            hint=hint,
+            kind=self.kind,
+            subject=self._subject,
+            field=field,
+            value=value,
+        )
+
+    @property
+    def label(self) -> str:
+        """The name, or the id when there is no name."""
+        name = getattr(self, "name", "")
+        return name or getattr(self, "id", "")
+
+
+# --- the entities --------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Customer(Entity):
+    """An external customer segment or persona: who the organisation serves."""
+
+    kind: ClassVar[str] = "customer"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "How people call this customer."))
+    description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
+    needs: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What they must get.")
+    )
+    wants: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What they would like.")
+    )
+    values: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What matters most to them.")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FailPoint(Entity):
+    """A known way a hand-off goes wrong, with its rate per unit of work."""
+
+    kind: ClassVar[str] = "fail point"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    category: str = attrs.field(
+        default="", metadata=spec("text", "What kind of defect it makes (stain, lost-item ...).")
+    )
+    rate: float = attrs.field(
+        default=0.0,
+        converter=_rate,
+        metadata=spec("rate", "How often it happens, per unit of work (0 to 1)."),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Handoff(Entity):
+    """Work passed from one role (``source``) to the next (``target``).
+
+    The receiving role is the source's internal customer: ``expectations`` say
+    what it needs from the work, ``fail_points`` how the hand-off goes wrong.
+    """
+
+    kind: ClassVar[str] = "hand-off"
+
+    source: str
+    target: str = attrs.field(
+        metadata=spec(
+            "id", "The role receiving the work.", key="to", required=True, refers_to=("role",)
+        )
+    )
+    item: str = attrs.field(default="", metadata=spec("text", "What is handed over."))
+    expectations: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "What the receiving role needs of it."),
+    )
+    fail_points: tuple[FailPoint, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("fail_points", "Known ways it goes wrong."),
+    )
+
+    @property
+    def is_plain(self) -> bool:
+        """True when the hand-off says no more than its target."""
+        return not (self.item or self.expectations or self.fail_points)
+
+    def _noun(self) -> str:
+        return f"the hand-off from {self.source!r} to {self.target!r}"
+
+    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
+        if type(self.source) is not str or not self.source:
+            yield (
+                (),
+                f"a hand-off's source must be a role id, not {self.source!r}",
+                None,
+                self.source,
+            )
+
+    @property
+    def _subject(self) -> str | None:
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class Role(Entity):
+    """A job in the organisation, and the hand-offs it makes (``serves``)."""
+
+    kind: ClassVar[str] = "role"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "The job's title."))
+    description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
+    department: str | None = attrs.field(
+        default=None, metadata=spec("ref", "The department the role belongs to.")
+    )
+    reports_to: str | None = attrs.field(
+        default=None,
+        metadata=spec("ref", "The role this one reports to (its manager).", refers_to=("role",)),
+    )
+    principles: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("ids", "Principles this role carries itself.", refers_to=("principle",)),
+    )
+    serves: tuple[Handoff, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("handoffs", "Its hand-offs: role ids, or mappings with `to`."),
+    )
+    catches: FrozenDict[str, float] = attrs.field(
+        factory=FrozenDict,
+        converter=_probabilities,
+        metadata=spec("catches", "Category -> the share of such defects this role stops."),
+    )
+
+    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
+        if type(self.serves) is not tuple or self._subject is None:
+            return
+        for index, handoff in enumerate(self.serves):
+            if isinstance(handoff, Handoff) and handoff.source != self.id:
+                yield (
+                    ("serves", index),
+                    f"role {self.id!r} holds a hand-off from {handoff.source!r}",
+                    "a role's hand-offs start at the role",
+                    handoff.source,
+                )
+
+    def catch_rate(self, category: str) -> float:
+        """The share of defects of ``category`` this role stops (0 when it has none)."""
+        return self.catches.get(category, 0.0)
+
+
+@attrs.frozen(kw_only=True)
+class InternalCustomer:
+    """A role seen as the receiver of another role's work.
+
+    ``role`` receives, ``supplier`` hands over; ``handoffs`` are what it receives
+    and what it expects of each.
+    """
+
+    role: str
+    supplier: str
+    handoffs: tuple[Handoff, ...] = attrs.field(converter=_tuple)
+
+    @property
+    def expectations(self) -> tuple[str, ...]:
+        """Everything the receiving role expects, over all its hand-offs."""
+        return tuple(e for h in self.handoffs for e in h.expectations)
+
+
+@attrs.frozen(kw_only=True)
+class Touchpoint(Entity):
+    """A moment where a front-line ``role`` serves external ``customers``.
+
+    ``feeds`` lists the roles that what the customer brings flows into (a
+    drop-off feeds the tagger).
+    """
+
+    kind: ClassVar[str] = "touchpoint"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "What the moment is called."))
+    description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
+    role: str = attrs.field(
+        metadata=spec("id", "The front-line role serving here.", required=True, refers_to=("role",))
+    )
+    customers: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("ids", "The customers served here.", refers_to=("customer",)),
+    )
+    feeds: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec(
+            "ids", "Roles that what the customer brings flows into.", refers_to=("role",)
+        ),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PrincipleScope(Entity):
+    """Whom a principle applies to: listed roles and departments."""
+
+    kind: ClassVar[str] = "applies_to"
+
+    roles: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("ids", "Roles it applies to.", refers_to=("role",)),
+    )
+    departments: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("ids", "Departments it applies to.")
+    )
+
+    def _noun(self) -> str:
+        return "applies_to"
+
+
+@attrs.frozen(kw_only=True)
+class Principle(Entity):
+    """A general rule of good service that anyone can apply to unscripted situations.
+
+    ``applies_to`` of ``None`` means everyone.
+    """
+
+    kind: ClassVar[str] = "principle"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "A short name."))
+    statement: str = attrs.field(default="", metadata=spec("text", "The rule, in one sentence."))
+    questions: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "Guiding questions for a situation nobody scripted."),
+    )
+    applies_to: PrincipleScope | None = attrs.field(
+        default=None,
+        metadata=spec("scope", "`{roles: [...], departments: [...]}`; absent means everyone."),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Script(Entity):
+    """A trained procedure for known ``situations`` (tags) at a role or touchpoint."""
+
+    kind: ClassVar[str] = "script"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "A short name."))
+    role: str | None = attrs.field(
+        default=None, metadata=spec("ref", "The role it is for.", refers_to=("role",))
+    )
+    touchpoint: str | None = attrs.field(
+        default=None,
+        metadata=spec("ref", "The touchpoint it is for.", refers_to=("touchpoint",)),
+    )
+    situations: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("texts", "Tags of the situations it covers.")
+    )
+    steps: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What to do, in order.")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Scenario(Entity):
+    """A concrete situation at a touchpoint, with a given customer."""
+
+    kind: ClassVar[str] = "scenario"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    title: str = attrs.field(default="", metadata=spec("text", "A one-line title."))
+    touchpoint: str = attrs.field(
+        metadata=spec("id", "Where it happens.", required=True, refers_to=("touchpoint",))
+    )
+    customer: str | None = attrs.field(
+        default=None, metadata=spec("ref", "Who it happens to.", refers_to=("customer",))
+    )
+    situation: str = attrs.field(default="", metadata=spec("text", "What happens."))
+    tags: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("texts", "Situation tags.")
+    )
+
+    @property
+    def label(self) -> str:
+        """The title, or the id when there is no title."""
+        return self.title or self.id
+
+
+@attrs.frozen(kw_only=True)
+class Metric(Entity):
+    """Something measured, who owns it, what it is tied to and whom it serves."""
+
+    kind: ClassVar[str] = "metric"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "What is measured."))
+    owner: str | None = attrs.field(
+        default=None,
+        metadata=spec(
+            "ref", "The role or department it belongs to.", refers_to=("role", "department")
+        ),
+    )
+    tied_to: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "What it decides (pay, promotion ...)."),
+    )
+    serves: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec(
+            "ids",
+            "Touchpoints or customers it links to.",
+            refers_to=("touchpoint", "customer"),
+        ),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Audience(Entity):
+    """Who a programme trains: roles and whole departments."""
+
+    kind: ClassVar[str] = "audience"
+
+    roles: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("ids", "Roles it trains.", refers_to=("role",)),
+    )
+    departments: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, metadata=spec("ids", "Departments it trains.")
+    )
+
+    def _noun(self) -> str:
+        return "the audience"
+
+
+@attrs.frozen(kw_only=True)
+class Program(Entity):
+    """A training or education programme."""
+
+    kind: ClassVar[str] = "program"
+
+    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    name: str = attrs.field(default="", metadata=spec("text", "A short name."))
+    audience: Audience = attrs.field(
+        factory=Audience, metadata=spec("audience", "`{roles: [...], departments: [...]}`.")
+    )
+    formats: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "classroom, workshop, coaching, e-learning, self-directed ..."),
+    )
+    reinforcement: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec(
+            "texts", "coaching, follow-up, measurement, recognition, management-training"
+        ),
+    )
+    content: str | None = attrs.field(
+        default=None,
+        metadata=spec("choice", "generic or own-scenarios.", choices=PROGRAM_CONTENT),
+    )
+    scenarios: tuple[str, ...] = attrs.field(
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("ids", "Scenarios it practises.", refers_to=("scenario",)),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AuditSettings(Entity):
+    """Per-model audit settings: rule id -> ``off`` or a severity."""
+
+    kind: ClassVar[str] = "audit section"
+
+    rules: FrozenDict[str, str] = attrs.field(
+        factory=FrozenDict,
+        converter=_settings,
+        metadata=spec("rules", "Rule id -> off, error, warning or info."),
+    )
+
+    def _noun(self) -> str:
+        return "the audit section"
+
+
+@attrs.frozen
+class SourceLocation:
+    """Where an entity is written: file, 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"

@@ -1,0 +1,168 @@
+"""The checks that span a whole model: unique ids, references that resolve, no reporting loop.
+
+Which fields hold references, and to what, is read from each field's
+:class:`~servicekit.model.values.FieldSpec` (``refers_to``); nothing here lists
+fields by name. Every problem names the entity, the field and the bad value;
+the YAML reader adds where it is written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from servicekit.errors import Problem, did_you_mean, suggest
+from servicekit.model.entities import Entity, field_specs
+from servicekit.model.sections import NESTED, SECTIONS
+
+if TYPE_CHECKING:
+    from servicekit.model.service_model import ServiceModel
+
+__all__ = ["MAX_HINTS", "MAX_PROBLEMS", "model_problems", "references"]
+
+#: Validation reports at most this many problems.
+MAX_PROBLEMS = 1000
+#: Only the first this-many unknown references get a "did you mean" hint: each costs a
+#: fuzzy search over every id of that kind.
+MAX_HINTS = 50
+
+Path = tuple[str | int, ...]
+
+#: A field to follow: (attribute, YAML key, kinds it refers to or (), holds a list).
+_Step = tuple[str, str, tuple[str, ...], bool]
+#: Per class: its reference fields, then its fields of nested entities.
+_PLAN: dict[type, tuple[tuple[_Step, ...], tuple[_Step, ...]]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[_Step, ...], tuple[_Step, ...]]:
+    plan = _PLAN.get(cls)
+    if plan is None:
+        refs: list[_Step] = []
+        nested: list[_Step] = []
+        for name, field in field_specs(cls):
+            key = field.key or name
+            if field.refers_to:
+                refs.append((name, key, field.refers_to, field.shape == "ids"))
+            elif field.shape in NESTED:
+                nested.append((name, key, (), field.shape in ("handoffs", "fail_points")))
+        plan = (tuple(refs), tuple(nested))
+        _PLAN[cls] = plan
+    return plan
+
+
+def references(entity: Entity, prefix: Path = ()) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
+    """Every id ``entity`` refers to: (where, the id, the kinds it may name), nested ones too.
+
+    Examples
+    --------
+    >>> from servicekit import Touchpoint
+    >>> list(references(Touchpoint(id="pickup", role="cashier", customers=["walk-in"])))
+    [(('role',), 'cashier', ('role',)), (('customers', 0), 'walk-in', ('customer',))]
+    """
+    refs, nested = _plan(type(entity))
+    for name, key, kinds, many in refs:
+        value = getattr(entity, name)
+        if many:
+            for index, item in enumerate(value):
+                yield (*prefix, key, index), item, kinds
+        elif value is not None:
+            yield (*prefix, key), value, kinds
+    for name, key, _, many in nested:
+        value = getattr(entity, name)
+        if many:
+            for index, item in enumerate(value):
+                yield from references(item, (*prefix, key, index))
+        elif value is not None:
+            yield from references(value, (*prefix, key))
+
+
+def model_problems(model: ServiceModel) -> Iterator[Problem]:
+    """Every problem of the model as a whole, at most :data:`MAX_PROBLEMS`."""
+    return itertools.islice(_problems(model), MAX_PROBLEMS)
+
+
+def _problems(model: ServiceModel) -> Iterator[Problem]:
+    yield from _unique_ids(model)
+    tables: dict[str, Mapping[str, Any]] = {
+        section.kind: getattr(model, section.name) for section in SECTIONS
+    }
+    tables["department"] = dict.fromkeys(model.departments)
+    hints = itertools.count()
+    candidates: dict[tuple[str, ...], list[str]] = {}
+    for section in SECTIONS:
+        for subject, entity in getattr(model, section.name).items():
+            for path, value, kinds in references(entity):
+                if any(value in tables[kind] for kind in kinds):
+                    continue
+                hint = None
+                if next(hints) < MAX_HINTS:
+                    pool = candidates.get(kinds)
+                    if pool is None:
+                        pool = [i for kind in kinds for i in tables[kind]]
+                        candidates[kinds] = pool
+                    hint = did_you_mean(suggest(value, pool))
+                yield Problem(
+                    message=f"{section.kind} {subject!r} names unknown "
+                    f"{' or '.join(kinds)} {value!r}",
+                    hint=hint,
+                    kind=section.kind,
+                    subject=subject,
+                    field=path,
+                    value=value,
+                )
+    yield from _reporting_loops(model)
+
+
+def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for section in SECTIONS:
+        for key in getattr(model, section.name):
+            if key in seen:
+                yield Problem(
+                    message=f"duplicate id {key!r}: already used by a {seen[key]}",
+                    kind=section.kind,
+                    subject=key,
+                    field=("id",),
+                    value=key,
+                )
+            else:
+                seen[key] = section.kind
+    for role in model.roles.values():
+        for index, handoff in enumerate(role.serves):
+            for fp_index, fail_point in enumerate(handoff.fail_points):
+                if fail_point.id in seen:
+                    yield Problem(
+                        message=f"duplicate id {fail_point.id!r}: already used by a "
+                        f"{seen[fail_point.id]}",
+                        kind="role",
+                        subject=role.id,
+                        field=("serves", index, "fail_points", fp_index, "id"),
+                        value=fail_point.id,
+                    )
+                else:
+                    seen[fail_point.id] = "fail point"
+
+
+def _reporting_loops(model: ServiceModel) -> Iterator[Problem]:
+    """Every loop of ``reports_to``, found once, in time linear in the number of roles."""
+    roles = model.roles
+    done: set[str] = set()
+    for start in roles:
+        trail: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in done and current in roles:
+            if current in trail:
+                loop = [*list(trail)[trail[current] :], current]
+                yield Problem(
+                    message="reports_to forms a loop: " + " -> ".join(loop),
+                    hint="someone in the loop must report to no one or outside it",
+                    kind="role",
+                    subject=current,
+                    field=("reports_to",),
+                    value=roles[current].reports_to,
+                )
+                break
+            trail[current] = len(trail)
+            current = roles[current].reports_to
+        done.update(trail)

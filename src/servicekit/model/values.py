@@ -1,0 +1,369 @@
+"""What each kind of value in a model may be: every value check, written once.
+
+A field of an entity has a *shape* (``text``, ``ids``, ``rate`` ...). Its
+:class:`Shape` says which Python values are good (``ok``), and for a bad one
+which problems to report (``explain``), in words a person reads. Entities run
+these checks when they are built, from Python or from YAML alike, so a mistake
+gets the same message both ways; the YAML reader only turns YAML into Python
+values (``read`` says how) and adds the position.
+
+Each field's shape, YAML key, reference target and documentation is its
+:class:`FieldSpec`, kept in the attrs metadata of the entity class: the entity
+classes themselves are the one table of fields that the reader, the writer,
+the JSON Schema and the docs all read (see :mod:`servicekit.model.sections`).
+
+Examples
+--------
+>>> SHAPES["rate"].ok(0.5), SHAPES["rate"].ok(1.5)
+(True, False)
+>>> for found in SHAPES["rate"].explain(1.5, "the rate of fail point 'f'", None):
+...     print(found[1])
+the rate of fail point 'f' must be between 0 and 1, got 1.5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from servicekit.errors import did_you_mean, suggest
+from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
+
+__all__ = [
+    "SHAPES",
+    "FieldSpec",
+    "Shape",
+    "checker",
+    "describe",
+    "is_probability",
+    "spec",
+]
+
+#: (path below the field, message, hint): one problem found in a value.
+Found = tuple[tuple[str | int, ...], str, "str | None"]
+
+
+def describe(value: object) -> str:
+    """A value as a message names it: a short repr, or what kind of thing it is.
+
+    Examples
+    --------
+    >>> describe("x"), describe(["a"]), describe({"a": 1}), describe(None)
+    ("'x'", 'a list', 'a mapping', 'null')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(value)
+
+
+def is_probability(value: object) -> bool:
+    """A finite number between 0 and 1 (booleans are not numbers here)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0.0 <= value <= 1.0
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FieldSpec:
+    """How one field of an entity is written, checked and documented.
+
+    ``shape`` names its :data:`SHAPES` entry; ``key`` is the YAML key (the
+    attribute name unless a Python keyword is in the way); ``refers_to`` the
+    kinds of entity its ids must name; ``choices`` the words a ``choice`` may be.
+    """
+
+    shape: str
+    key: str | None = None
+    required: bool = False
+    refers_to: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+
+def spec(
+    shape: str,
+    doc: str,
+    *,
+    key: str | None = None,
+    required: bool = False,
+    refers_to: tuple[str, ...] = (),
+    choices: tuple[str, ...] = (),
+) -> dict[str, FieldSpec]:
+    """attrs ``metadata`` carrying a :class:`FieldSpec`."""
+    if shape not in SHAPES:  # pragma: no cover - a mistake in this package, caught at import
+        raise KeyError(shape)
+    return {
+        "servicekit": FieldSpec(
+            shape=shape, key=key, required=required, refers_to=refers_to, choices=choices, doc=doc
+        )
+    }
+
+
+Check = Callable[[Any], bool]
+Explain = Callable[[Any, str, "FieldSpec | None"], Iterator[Found]]
+
+
+@attrs.frozen(kw_only=True)
+class Shape:
+    """A kind of value: its check, how problems are worded, how YAML writes it.
+
+    ``read`` tells the YAML reader how to turn scalars into Python values:
+    ``text`` keeps every scalar as the exact string written, ``number`` reads a
+    plain number as a float, ``boolean`` a plain ``true``/``false``, ``integer``
+    plain digits; ``nested`` means a mapping the reader builds as an entity.
+    """
+
+    name: str
+    ok: Check
+    explain: Explain
+    read: str
+    doc: str
+    schema: dict[str, Any]
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def _is_text(value: object) -> bool:
+    return type(value) is str
+
+
+def _is_id(value: object) -> bool:
+    return type(value) is str and value != ""
+
+
+def _is_optional_id(value: object) -> bool:
+    return value is None or (type(value) is str and value != "")
+
+
+def _is_texts(value: object) -> bool:
+    return type(value) is tuple and all(type(item) is str for item in value)
+
+
+def _is_ids(value: object) -> bool:
+    return type(value) is tuple and all(type(item) is str and item for item in value)
+
+
+def _explain_text(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    yield (), f"{what} must be a string, not {describe(value)}", None
+
+
+def _explain_id(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if value == "":
+        yield (), f"{what} must not be empty", None
+    else:
+        yield from _explain_text(value, what, spec)
+
+
+def _explain_list(
+    value: object, what: str, entry_ok: Check, entry: str, *, empty_ok: bool
+) -> Iterator[Found]:
+    if not isinstance(value, tuple):
+        hint = f"write [{value}]" if isinstance(value, str) else None
+        yield (), f"{what} must be a list, not {describe(value)}", hint
+        return
+    for index, item in enumerate(value):
+        if entry_ok(item):
+            continue
+        if item is None:
+            yield (index,), f"each entry of {what} must not be null", "remove the empty entry"
+        elif item == "" and not empty_ok:
+            yield (index,), f"each entry of {what} must not be empty", None
+        else:
+            yield (index,), f"each entry of {what} must be {entry}, not {describe(item)}", None
+
+
+def _explain_texts(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    yield from _explain_list(value, what, _is_text, "a string", empty_ok=True)
+
+
+def _explain_ids(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    yield from _explain_list(value, what, _is_id, "an id (a string)", empty_ok=False)
+
+
+def _explain_rate(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    yield from _explain_probability(value, what, "a rate is a probability per unit of work")
+
+
+def _explain_probability(value: object, what: str, hint: str) -> Iterator[Found]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        numeric = isinstance(value, str) and _looks_numeric(value)
+        yield (
+            (),
+            f"{what} must be a number, not {'the string ' if isinstance(value, str) else ''}"
+            f"{describe(value)}",
+            "write it without quotes, e.g. 0.05" if numeric else None,
+        )
+    elif not math.isfinite(value):
+        yield (), f"{what} must be a finite number, got {value!r}", None
+    else:
+        yield (), f"{what} must be between 0 and 1, got {value!r}", hint
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_catches(value: object) -> bool:
+    return isinstance(value, Mapping) and all(
+        type(k) is str and k and is_probability(v) for k, v in value.items()
+    )
+
+
+def _explain_catches(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if not isinstance(value, Mapping):
+        yield (), f"{what} must be a mapping of category -> share, not {describe(value)}", None
+        return
+    for category, share in value.items():
+        if category == "":
+            yield ("",), f"{what}: a category must not be empty", None
+            continue
+        if type(category) is not str:
+            yield (), f"{what}: a category must be a string, not {describe(category)}", None
+            continue
+        if not is_probability(share):
+            for _, message, hint in _explain_probability(
+                share,
+                f"the share of {category!r} defects in {what}",
+                "a catch is the share of such defects the role stops",
+            ):
+                yield (category,), message, hint
+
+
+def _is_choice_of(choices: tuple[str, ...], value: object) -> bool:
+    return value is None or (type(value) is str and value in choices)
+
+
+def _explain_choice(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    choices = spec.choices if spec is not None else ()
+    if _is_choice_of(choices, value):
+        return
+    if not isinstance(value, str):
+        yield from _explain_text(value, what, spec)
+        return
+    yield (
+        (),
+        f"{what} must be one of {', '.join(choices)}, not {value!r}",
+        did_you_mean(suggest(value, choices)),
+    )
+
+
+def _is_rules(value: object) -> bool:
+    return isinstance(value, Mapping) and all(
+        k in AUDIT_RULES and v in RULE_SETTINGS for k, v in value.items()
+    )
+
+
+def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if not isinstance(value, Mapping):
+        yield (), f"{what} must be a mapping of rule -> setting, not {describe(value)}", None
+        return
+    for rule, setting in value.items():
+        if rule not in AUDIT_RULES:
+            yield (
+                (rule,),
+                f"unknown audit rule {rule!r}",
+                did_you_mean(suggest(str(rule), list(AUDIT_RULES))),
+            )
+        elif setting not in RULE_SETTINGS:
+            yield (
+                (rule,),
+                f"audit rule {rule!r} must be off, error, warning or info, not {describe(setting)}",
+                did_you_mean(suggest(setting, RULE_SETTINGS)) if isinstance(setting, str) else None,
+            )
+
+
+def _entities_of(name: str) -> tuple[Check, Explain]:
+    """Checks for a tuple of nested entities; ``name`` is the class, for messages."""
+
+    def ok(value: object) -> bool:
+        return type(value) is tuple and all(type(item).__name__ == name for item in value)
+
+    def explain(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+        if not isinstance(value, tuple):
+            hint = f"write [{value}]" if isinstance(value, str) else None
+            yield (), f"{what} must be a list, not {describe(value)}", hint
+            return
+        for index, item in enumerate(value):
+            if type(item).__name__ != name:
+                yield (index,), f"each entry of {what} must be a {name}, not {describe(item)}", None
+
+    return ok, explain
+
+
+def _entity_of(name: str, *, optional: bool) -> tuple[Check, Explain]:
+    def ok(value: object) -> bool:
+        return (optional and value is None) or type(value).__name__ == name
+
+    def explain(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+        yield (), f"{what} must be a mapping ({name}), not {describe(value)}", None
+
+    return ok, explain
+
+
+_ID_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1}
+_TEXTS_SCHEMA: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_IDS_SCHEMA: dict[str, Any] = {"type": "array", "items": _ID_SCHEMA}
+_RATE_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+def _shape(name: str, ok: Check, explain: Explain, read: str, doc: str, schema: Any) -> Shape:
+    return Shape(name=name, ok=ok, explain=explain, read=read, doc=doc, schema=schema)
+
+
+#: Every shape a field may have, by name.
+SHAPES: Mapping[str, Shape] = {
+    shape.name: shape
+    for shape in (
+        _shape("id", _is_id, _explain_id, "text", "an id", _ID_SCHEMA),
+        _shape("ref", _is_optional_id, _explain_id, "text", "an id", _ID_SCHEMA),
+        _shape("text", _is_text, _explain_text, "text", "text", {"type": "string"}),
+        _shape("texts", _is_texts, _explain_texts, "text", "a list of text", _TEXTS_SCHEMA),
+        _shape("ids", _is_ids, _explain_ids, "text", "a list of ids", _IDS_SCHEMA),
+        _shape("rate", is_probability, _explain_rate, "number", "a number 0..1", _RATE_SCHEMA),
+        _shape(
+            "catches",
+            _is_catches,
+            _explain_catches,
+            "number",
+            "category -> number 0..1",
+            {"type": "object", "additionalProperties": _RATE_SCHEMA},
+        ),
+        _shape("choice", _is_optional_id, _explain_choice, "text", "one word of a list", {}),
+        _shape(
+            "rules",
+            _is_rules,
+            _explain_rules,
+            "text",
+            "rule id -> off, error, warning or info",
+            {"type": "object"},
+        ),
+        _shape("handoffs", *_entities_of("Handoff"), "nested", "ids or hand-offs", {}),
+        _shape("fail_points", *_entities_of("FailPoint"), "nested", "a list of fail points", {}),
+        _shape("scope", *_entity_of("PrincipleScope", optional=True), "nested", "a mapping", {}),
+        _shape("audience", *_entity_of("Audience", optional=False), "nested", "a mapping", {}),
+        _shape("settings", *_entity_of("AuditSettings", optional=False), "nested", "a mapping", {}),
+    )
+}
+
+
+def checker(field: FieldSpec) -> Check:
+    """The fast check of one field: its shape's, narrowed by the field's ``choices``."""
+    if field.shape == "choice":
+        choices = frozenset(field.choices)
+        return lambda value: value is None or (type(value) is str and value in choices)
+    return SHAPES[field.shape].ok

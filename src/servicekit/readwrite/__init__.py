@@ -1,0 +1,1 @@
+"""YAML in and out: events with positions, the reader, the writer and atomic saving."""

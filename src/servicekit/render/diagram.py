@@ -1,0 +1,496 @@
+"""Service-blueprint diagrams of a service chain, as Mermaid or Graphviz DOT text.
+
+A service blueprint stacks an organisation in lanes. At the top are the
+customers; below them, on the *front stage*, the touchpoints where they are
+served and the front-line roles serving there; then the *line of visibility*;
+and behind it the back office, whose work the customer never sees but always
+feels. Hand-offs are arrows labelled with the item handed over; a hand-off
+with known fail points is drawn heavy and red, and its label names each fail
+point with its rate. Work flows up, towards the customer; the rare edge that
+flows back behind the line (a drop-off feeding the plant) is drawn downwards.
+
+Both functions take the same arguments and draw the same nodes and edges.
+``focus`` limits the diagram to a node and everything up- or downstream of it
+within ``depth`` hand-offs.
+
+Examples
+--------
+>>> import servicekit
+>>> chain = servicekit.load_example().chain
+>>> print(to_mermaid(chain, focus="cleaner", depth=1), end="")
+---
+title: Corner Dry Cleaner
+---
+flowchart BT
+    accTitle: Service blueprint of Corner Dry Cleaner, around cleaner
+    subgraph back_office["Back office: behind the line of visibility"]
+        r_spotter["Spotter"]
+        r_cleaner["Cleaner"]
+        r_presser["Presser"]
+    end
+    r_spotter ==>|"pre-treated garment<br/>fail point: missed-stain (4%)"| r_cleaner
+    r_cleaner --> r_spotter
+    r_cleaner --> r_presser
+    classDef customer fill:#fef3c7,stroke:#b45309,color:#1f2937
+    classDef touchpoint fill:#dbeafe,stroke:#1d4ed8,color:#1f2937
+    classDef frontline fill:#dcfce7,stroke:#15803d,color:#1f2937
+    classDef backoffice fill:#f3f4f6,stroke:#4b5563,color:#1f2937
+    classDef focus stroke-width:4px
+    class r_spotter,r_cleaner,r_presser backoffice
+    class r_cleaner focus
+    linkStyle 0 stroke:#b91c1c,stroke-width:3px,color:#b91c1c
+    style back_office fill:#f9fafb,stroke:#4b5563,stroke-dasharray:6 4
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from servicekit.chain.service_chain import ServiceChain
+from servicekit.errors import UsageError
+from servicekit.model.entities import Handoff
+from servicekit.render.rows import percent
+
+__all__ = ["Blueprint", "Lane", "blueprint", "to_dot", "to_mermaid"]
+
+#: Colours of the lanes (fill, stroke) and of fail-point hand-offs; shared by both formats.
+_COLOURS = {
+    "customer": ("#fef3c7", "#b45309"),
+    "touchpoint": ("#dbeafe", "#1d4ed8"),
+    "frontline": ("#dcfce7", "#15803d"),
+    "backoffice": ("#f3f4f6", "#4b5563"),
+}
+#: Lane backgrounds (fill, border), paler than the nodes in them.
+_LANE_COLOURS = {
+    "customers": ("#fffbeb", "#b45309"),
+    "touchpoints": ("#eff6ff", "#1d4ed8"),
+    "front_line": ("#f0fdf4", "#15803d"),
+    "back_office": ("#f9fafb", "#4b5563"),
+}
+_FAIL = "#b91c1c"
+_TEXT = "#1f2937"
+
+
+class Lane(NamedTuple):
+    """A horizontal band of the blueprint: its key, its title and its node ids, top first."""
+
+    key: str
+    title: str
+    nodes: tuple[str, ...]
+
+
+class Edge(NamedTuple):
+    """An arrow: its ends, its ``kind`` (as on the chain's edges), label and fail points."""
+
+    source: str
+    target: str
+    kind: str
+    label: str
+    fail_points: tuple[str, ...]
+
+
+class Blueprint(NamedTuple):
+    """What a diagram draws, independent of its format.
+
+    ``lanes`` go from the customers down to the back office; ``labels`` maps
+    each node id to the text shown in its box; ``edges`` are in a stable order.
+    """
+
+    title: str
+    focus: str | None
+    lanes: tuple[Lane, ...]
+    labels: dict[str, str]
+    edges: tuple[Edge, ...]
+
+
+_LANES = (
+    ("customers", "Customers"),
+    ("touchpoints", "Touchpoints"),
+    ("front_line", "Front-line roles"),
+    ("back_office", "Back office: behind the line of visibility"),
+)
+#: The lanes that make up the front stage, seen by customers.
+_FRONT_STAGE = ("touchpoints", "front_line")
+#: Edges are listed hand-offs first, then the front stage, then the customers.
+_EDGE_ORDER = {"handoff": 0, "feeds": 1, "serves": 2, "customer": 3}
+_LANE_CLASS = {
+    "customers": "customer",
+    "touchpoints": "touchpoint",
+    "front_line": "frontline",
+    "back_office": "backoffice",
+}
+
+
+def _handoff_label(handoffs: tuple[Handoff, ...]) -> tuple[str, tuple[str, ...]]:
+    items = [h.item for h in handoffs if h.item]
+    fail_points = tuple(f"{fp.id} ({percent(fp.rate)})" for h in handoffs for fp in h.fail_points)
+    return "; ".join(items), fail_points
+
+
+def blueprint(
+    chain: ServiceChain, *, focus: str | None = None, depth: int | None = None
+) -> Blueprint:
+    """The lanes, labels and edges of ``chain``'s blueprint, limited to ``focus`` when given.
+
+    Parameters
+    ----------
+    chain : ServiceChain
+        The chain to draw.
+    focus : str, optional
+        A node id; only it and the nodes within ``depth`` hops up- or
+        downstream of it are drawn.
+    depth : int, optional
+        How many hops from ``focus`` to draw; every hop when ``None``. Needs
+        ``focus``.
+
+    Raises
+    ------
+    UnknownIdError
+        When ``focus`` names no node of the chain.
+    ValueError
+        When ``depth`` is given without ``focus``, or is not a whole number >= 0.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> plan = blueprint(servicekit.load_example().chain, focus="pickup", depth=1)
+    >>> for lane in plan.lanes:
+    ...     print(lane.key, lane.nodes)
+    customers ('walk-in', 'bride')
+    touchpoints ('pickup',)
+    front_line ('cashier',)
+    """
+    model = chain.model
+    if focus is None:
+        if depth is not None:
+            raise UsageError(f"depth={depth!r} needs a focus node to count hops from")
+        keep: set[str] | None = None
+    else:
+        keep = {focus}
+        keep.update(chain.upstream(focus, depth).ids)
+        keep.update(chain.downstream(focus, depth).ids)
+
+    def kept(ids: Iterator[str]) -> tuple[str, ...]:
+        return tuple(i for i in ids if keep is None or i in keep)
+
+    front_line = model.front_line
+    members = {
+        "customers": kept(iter(model.customers)),
+        "touchpoints": kept(iter(model.touchpoints)),
+        "front_line": kept(r for r in model.roles if r in front_line),
+        "back_office": kept(r for r in model.roles if r not in front_line),
+    }
+    lanes = tuple(Lane(key, title, members[key]) for key, title in _LANES if members[key])
+    labels: dict[str, str] = {}
+    for lane in lanes:
+        for node in lane.nodes:
+            labels[node] = chain.graph.nodes[node]["entity"].label
+    order = {node: i for i, node in enumerate(labels)}
+    edges: list[Edge] = []
+    for source, target, data in chain.graph.edges(data=True):
+        if source not in order or target not in order:
+            continue
+        kind = data["kind"]
+        label = ""
+        fail_points: tuple[str, ...] = ()
+        if kind == "handoff":
+            label, fail_points = _handoff_label(data["handoffs"])
+        elif kind == "feeds":
+            label = "feeds"
+        edges.append(Edge(source, target, kind, label, fail_points))
+    edges.sort(key=lambda e: (_EDGE_ORDER[e.kind], order[e.source], order[e.target]))
+    return Blueprint(model.name, focus, lanes, labels, tuple(edges))
+
+
+# --- Mermaid ---------------------------------------------------------------------------------
+
+_MERMAID_ESCAPES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    "|": "#124;",
+    "`": "#96;",
+}
+_MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID_ESCAPES)) + "]")
+
+
+def _mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label: entity codes for the characters it parses."""
+    text = " ".join(text.split())
+    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ESCAPES[m.group()], text)
+
+
+#: Mermaid arrows, and lines with no arrowhead, for plain, fail-point and feeds edges.
+_MERMAID_ARROWS = {"plain": "-->", "thick": "==>", "dotted": "-.->"}
+_MERMAID_LINES = {"plain": "---", "thick": "===", "dotted": "-.-"}
+
+
+def _mermaid_ids(plan: Blueprint) -> dict[str, str]:
+    """A Mermaid-safe id for each node: a kind prefix and the id's letters and digits."""
+    prefix = {"customers": "c_", "touchpoints": "t_", "front_line": "r_", "back_office": "r_"}
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for lane in plan.lanes:
+        for node in lane.nodes:
+            base = prefix[lane.key] + re.sub(r"[^0-9A-Za-z]+", "_", node).strip("_")
+            safe, n = base, 1
+            while safe in used:
+                n += 1
+                safe = f"{base}_{n}"
+            used.add(safe)
+            ids[node] = safe
+    return ids
+
+
+def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
+    """The chain as a Mermaid flowchart laid out like a service blueprint.
+
+    Customers sit at the top, then touchpoints and front-line roles (the front
+    stage), then the back office behind a dashed line of visibility. Hand-offs
+    point up towards the customer and are labelled with their items; hand-offs
+    with fail points are heavy red arrows naming each fail point and its rate.
+    The ``focus`` node, when given, has a heavy border.
+
+    Parameters
+    ----------
+    chain : ServiceChain
+        The chain to draw.
+    focus : str, optional
+        Draw only this node and the nodes within ``depth`` hops up- or downstream.
+    depth : int, optional
+        The hops from ``focus`` to keep; all of them when ``None``.
+
+    Returns
+    -------
+    str
+        Mermaid source, ending with a newline.
+
+    Raises
+    ------
+    UnknownIdError
+        When ``focus`` names no node of the chain.
+    ValueError
+        When ``depth`` is given without ``focus``.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> text = to_mermaid(servicekit.load_example().chain)
+    >>> text.splitlines()[3]
+    'flowchart BT'
+    >>> 'r_tagger ==>|"tagged garment<br/>fail point: wrong-tag (1%)"| r_spotter' in text
+    True
+    """
+    plan = blueprint(chain, focus=focus, depth=depth)
+    ids = _mermaid_ids(plan)
+    shapes = {
+        "customers": '(["{}"])',
+        "touchpoints": '{{{{"{}"}}}}',
+        "front_line": '["{}"]',
+        "back_office": '["{}"]',
+    }
+    about = f", around {focus}" if focus is not None else ""
+    lines = [
+        "---",
+        f"title: {_mermaid_text(plan.title or 'Service chain')}",
+        "---",
+        "flowchart BT",
+        f"    accTitle: Service blueprint of {_mermaid_text(plan.title or 'a service chain')}"
+        + _mermaid_text(about),
+    ]
+
+    def lane_lines(lane: Lane, indent: str) -> list[str]:
+        out = [f'{indent}subgraph {lane.key}["{_mermaid_text(lane.title)}"]']
+        shape = shapes[lane.key]
+        out.extend(
+            f"{indent}    {ids[n]}{shape.format(_mermaid_text(plan.labels[n]))}" for n in lane.nodes
+        )
+        out.append(f"{indent}end")
+        return out
+
+    front = [lane for lane in plan.lanes if lane.key in _FRONT_STAGE]
+    for lane in plan.lanes:
+        if lane.key in _FRONT_STAGE:
+            if lane is front[0]:
+                lines.append('    subgraph front_stage["Front stage: seen by customers"]')
+                for inner in front:
+                    lines.extend(lane_lines(inner, "        "))
+                lines.append("    end")
+        else:
+            lines.extend(lane_lines(lane, "    "))
+
+    lane_of = {node: i for i, lane in enumerate(plan.lanes) for node in lane.nodes}
+    failing: list[int] = []
+    for index, edge in enumerate(plan.edges):
+        parts = [_mermaid_text(edge.label)] if edge.label else []
+        parts.extend(f"fail point: {_mermaid_text(fp)}" for fp in edge.fail_points)
+        if edge.fail_points:
+            failing.append(index)
+        style = "thick" if edge.fail_points else "dotted" if edge.kind == "feeds" else "plain"
+        source, target = ids[edge.source], ids[edge.target]
+        if lane_of[edge.source] < lane_of[edge.target]:
+            # Work flowing from the front stage back behind the line (a drop-off that
+            # feeds the plant) would pull the front lanes down, and Mermaid has no
+            # backward arrowhead: draw the line the other way, its direction in the label.
+            source, target = target, source
+            parts = [
+                f"↓ {parts[0]}" if parts else f"↓ {edge.kind.replace('handoff', 'hand-off')}",
+                *parts[1:],
+            ]
+            arrow = _MERMAID_LINES[style]
+        else:
+            arrow = _MERMAID_ARROWS[style]
+        label = f'|"{"<br/>".join(parts)}"|' if parts else ""
+        lines.append(f"    {source} {arrow}{label} {target}")
+
+    for css, (fill, stroke) in _COLOURS.items():
+        lines.append(f"    classDef {css} fill:{fill},stroke:{stroke},color:{_TEXT}")
+    lines.append("    classDef focus stroke-width:4px")
+    for lane in plan.lanes:
+        lines.append(f"    class {','.join(ids[n] for n in lane.nodes)} {_LANE_CLASS[lane.key]}")
+    if focus is not None:
+        lines.append(f"    class {ids[focus]} focus")
+    if failing:
+        lines.append(
+            f"    linkStyle {','.join(map(str, failing))} "
+            f"stroke:{_FAIL},stroke-width:3px,color:{_FAIL}"
+        )
+    for lane in plan.lanes:
+        fill, stroke = _LANE_COLOURS[lane.key]
+        dashed = ",stroke-dasharray:6 4" if lane.key == "back_office" else ""
+        lines.append(f"    style {lane.key} fill:{fill},stroke:{stroke}{dashed}")
+    if front:
+        lines.append(f"    style front_stage fill:#ffffff,stroke:{_TEXT}")
+    return "\n".join(lines) + "\n"
+
+
+# --- Graphviz DOT ----------------------------------------------------------------------------
+
+
+def _dot_string(text: str) -> str:
+    """A double-quoted DOT string; newlines in ``text`` become spaces."""
+    text = " ".join(text.split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
+    """The chain as a Graphviz DOT digraph laid out like a service blueprint.
+
+    The same blueprint as :func:`to_mermaid`: clusters for the customers, the
+    front stage (touchpoints and front-line roles) and the back office (dashed:
+    behind the line of visibility); ``rankdir=BT`` so that work flows up
+    towards the customer. Render it with ``dot -Tsvg``.
+
+    Parameters
+    ----------
+    chain : ServiceChain
+        The chain to draw.
+    focus : str, optional
+        Draw only this node and the nodes within ``depth`` hops up- or downstream.
+    depth : int, optional
+        The hops from ``focus`` to keep; all of them when ``None``.
+
+    Returns
+    -------
+    str
+        DOT source, ending with a newline.
+
+    Raises
+    ------
+    UnknownIdError
+        When ``focus`` names no node of the chain.
+    ValueError
+        When ``depth`` is given without ``focus``.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> print(to_dot(servicekit.load_example().chain, focus="presser", depth=1))
+    digraph "Corner Dry Cleaner" {
+        rankdir=BT; newrank=true;
+        label="Corner Dry Cleaner"; labelloc=t; fontname="Helvetica";
+        node [fontname="Helvetica", style=filled, color="#1f2937"];
+        edge [fontname="Helvetica", fontsize=10];
+        subgraph cluster_back_office {
+            label="Back office: behind the line of visibility"; style=dashed;
+            "cleaner" [label="Cleaner", shape=box, fillcolor="#f3f4f6"];
+            "presser" [label="Presser", shape=box, fillcolor="#f3f4f6", penwidth=3];
+            "organizer" [label="Organizer", shape=box, fillcolor="#f3f4f6"];
+        }
+        "cleaner" -> "presser";
+        "presser" -> "organizer" [label="pressed garment\\nfail point: missed-crease (3%)", color="#b91c1c", fontcolor="#b91c1c", penwidth=2];
+    }
+    <BLANKLINE>
+    """  # noqa: E501
+    plan = blueprint(chain, focus=focus, depth=depth)
+    shapes = {
+        "customers": "ellipse",
+        "touchpoints": "hexagon",
+        "front_line": "box",
+        "back_office": "box",
+    }
+    title = plan.title or "Service chain"
+    lines = [
+        f"digraph {_dot_string(title)} {{",
+        "    rankdir=BT; newrank=true;",
+        f'    label={_dot_string(title)}; labelloc=t; fontname="Helvetica";',
+        f'    node [fontname="Helvetica", style=filled, color="{_TEXT}"];',
+        '    edge [fontname="Helvetica", fontsize=10];',
+    ]
+
+    def lane_lines(lane: Lane, indent: str) -> list[str]:
+        fill = _COLOURS[_LANE_CLASS[lane.key]][0]
+        style = "dashed" if lane.key == "back_office" else "rounded"
+        out = [
+            f"{indent}subgraph cluster_{lane.key} {{",
+            f"{indent}    label={_dot_string(lane.title)}; style={style};",
+        ]
+        for node in lane.nodes:
+            extra = ", penwidth=3" if node == focus else ""
+            out.append(
+                f"{indent}    {_dot_string(node)} [label={_dot_string(plan.labels[node])}, "
+                f'shape={shapes[lane.key]}, fillcolor="{fill}"{extra}];'
+            )
+        out.append(f"{indent}}}")
+        return out
+
+    front = [lane for lane in plan.lanes if lane.key in _FRONT_STAGE]
+    for lane in plan.lanes:
+        if lane.key in _FRONT_STAGE:
+            if lane is front[0]:
+                lines.append("    subgraph cluster_front_stage {")
+                lines.append('        label="Front stage: seen by customers"; style=solid;')
+                for inner in front:
+                    lines.extend(lane_lines(inner, "        "))
+                lines.append("    }")
+        else:
+            lines.extend(lane_lines(lane, "    "))
+
+    lane_of = {node: i for i, lane in enumerate(plan.lanes) for node in lane.nodes}
+    for lane in plan.lanes:
+        if lane.key != "back_office":
+            # Keep each front lane a horizontal band, as in a service blueprint.
+            lines.append(f"    {{rank=same; {'; '.join(_dot_string(n) for n in lane.nodes)};}}")
+    for edge in plan.edges:
+        parts = [" ".join(edge.label.split())] if edge.label else []
+        parts.extend(f"fail point: {' '.join(fp.split())}" for fp in edge.fail_points)
+        attributes = []
+        if parts:
+            label = "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+            attributes.append(f'label="{label}"')
+        if edge.fail_points:
+            attributes.append(f'color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2')
+        elif edge.kind == "feeds":
+            attributes.append("style=dashed")
+        if lane_of[edge.source] < lane_of[edge.target]:
+            # Work flowing from the front stage back behind the line must not pull
+            # lanes out of order: draw it, but leave the ranking to the lanes.
+            attributes.append("constraint=false")
+        suffix = f" [{', '.join(attributes)}]" if attributes else ""
+        lines.append(f"    {_dot_string(edge.source)} -> {_dot_string(edge.target)}{suffix};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,221 @@
+"""JSON for programs: every answer's one shape, the same from Python and the command line.
+
+Each function returns plain data (dicts, lists, strings, numbers, ``None``)
+that :func:`json.dumps` writes as is. Numbers are the computed values rounded
+to 12 significant digits, so no ``0.013999999999999999`` leaks out.
+
+Examples
+--------
+>>> import servicekit
+>>> chain = servicekit.load_example().chain
+>>> trace_json("pickup", chain.trace("pickup", "stain"))["suspects"][0]["score"]
+0.02
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from servicekit.chain.results import Reach, Suspect
+from servicekit.culture.audit import Finding
+from servicekit.culture.guide import ScenarioGuide
+from servicekit.culture.mapping import Coverage
+from servicekit.culture.report import Report
+from servicekit.errors import Problem
+from servicekit.model.service_model import ServiceModel
+
+__all__ = [
+    "coverage_json",
+    "critical_json",
+    "downstream_json",
+    "findings_json",
+    "guide_json",
+    "number",
+    "problems_json",
+    "reach_json",
+    "report_json",
+    "suspect_json",
+    "trace_json",
+    "upstream_json",
+    "valid_json",
+]
+
+
+def number(value: float) -> float:
+    """``value`` rounded to 12 significant digits.
+
+    Examples
+    --------
+    >>> number(0.013999999999999999), number(0.02)
+    (0.014, 0.02)
+    """
+    return float(f"{value:.12g}")
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+def valid_json(path: str, model: ServiceModel) -> dict[str, Any]:
+    """What ``servicekit validate --format json`` says of a good model."""
+    return {"valid": True, "model": path, "name": model.name, "counts": model.counts()}
+
+
+def problems_json(problems: Iterable[Problem]) -> dict[str, Any]:
+    """What ``servicekit validate --format json`` says of a model with problems."""
+    return {
+        "valid": False,
+        "problems": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in problems
+        ],
+    }
+
+
+# --- chain answers --------------------------------------------------------------------------
+
+
+def reach_json(reach: Reach) -> dict[str, Any]:
+    """``{"id", "kind", "distance"}``."""
+    return {"id": reach.id, "kind": reach.kind, "distance": reach.distance}
+
+
+def upstream_json(node: str, reaches: Iterable[Reach]) -> dict[str, Any]:
+    """``{"target": ID, "upstream": [{"id", "kind", "distance"}, ...]}``."""
+    return {"target": node, "upstream": [reach_json(r) for r in reaches]}
+
+
+def downstream_json(node: str, reaches: Iterable[Reach]) -> dict[str, Any]:
+    """``{"source": ID, "downstream": [{"id", "kind", "distance"}, ...]}``."""
+    return {"source": node, "downstream": [reach_json(r) for r in reaches]}
+
+
+def critical_json(node: str, critical: Sequence[str]) -> dict[str, Any]:
+    """``{"target": ID, "critical": [ID, ...]}``."""
+    return {"target": node, "critical": list(critical)}
+
+
+def suspect_json(suspect: Suspect) -> dict[str, Any]:
+    """``{"role", "fail_point", "category", "score", "distance"}``."""
+    return {
+        "role": suspect.role,
+        "fail_point": suspect.fail_point,
+        "category": suspect.category,
+        "score": number(suspect.score),
+        "distance": suspect.distance,
+    }
+
+
+def trace_json(node: str, suspects: Iterable[Suspect]) -> dict[str, Any]:
+    """``{"target": ID, "suspects": [...]}``, each suspect as :func:`suspect_json`."""
+    return {"target": node, "suspects": [suspect_json(s) for s in suspects]}
+
+
+# --- culture --------------------------------------------------------------------------------
+
+
+def coverage_json(coverage: Coverage) -> dict[str, Any]:
+    """Roles, principles, the matrix (role -> principle -> source or ``null``), uncovered roles."""
+    return {
+        "roles": list(coverage.roles),
+        "principles": list(coverage.principles),
+        "matrix": {
+            role: dict(zip(coverage.principles, cells, strict=True))
+            for role, cells in coverage.rows()
+        },
+        "uncovered_roles": list(coverage.uncovered_roles),
+    }
+
+
+def guide_json(card: ScenarioGuide) -> dict[str, Any]:
+    """Every part of an education card."""
+    customer = card.customer
+    return {
+        "scenario": {
+            "id": card.scenario.id,
+            "title": card.scenario.title,
+            "touchpoint": card.scenario.touchpoint,
+            "situation": card.scenario.situation,
+            "tags": list(card.scenario.tags),
+        },
+        "customer": None
+        if customer is None
+        else {
+            "id": customer.id,
+            "name": customer.name,
+            "needs": list(customer.needs),
+            "wants": list(customer.wants),
+            "values": list(customer.values),
+        },
+        "touchpoint": {"id": card.touchpoint.id, "name": card.touchpoint.name},
+        "role": {"id": card.role.id, "name": card.role.name},
+        "novel": card.novel,
+        "scripts": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "situations": list(s.situations),
+                "steps": list(s.steps),
+            }
+            for s in card.scripts
+        ],
+        "principles": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "statement": p.statement,
+                "questions": list(p.questions),
+                "source": a.source,
+            }
+            for p, a in zip(card.principles, card.applicability, strict=True)
+        ],
+        "upstream": list(card.upstream),
+        "suspects": [suspect_json(s) for s in card.suspects],
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """``{"rule", "severity", "subject", "message", "hint"}``."""
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "subject": finding.subject,
+        "message": finding.message,
+        "hint": finding.hint,
+    }
+
+
+def findings_json(findings: Iterable[Finding]) -> dict[str, Any]:
+    """``{"findings": [...]}``, each finding as :func:`finding_json`."""
+    return {"findings": [finding_json(f) for f in findings]}
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The whole report: counts, each touchpoint's chain, the coverage gaps and the findings."""
+    model = report.model
+    return {
+        "model": report.path,
+        "bundled": report.bundled,
+        "name": model.name,
+        "counts": model.counts(),
+        "touchpoints": [
+            {
+                "id": part.touchpoint.id,
+                "name": part.touchpoint.name,
+                "role": part.touchpoint.role,
+                "customers": list(part.touchpoint.customers),
+                "upstream": [reach_json(r) for r in part.upstream],
+                "critical": list(part.critical),
+                "suspects": [suspect_json(s) for s in part.suspects],
+            }
+            for part in report.touchpoints
+        ],
+        "coverage_gaps": list(report.coverage_gaps),
+        "findings": findings_json(report.findings)["findings"],
+    }

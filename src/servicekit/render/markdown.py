@@ -1,0 +1,127 @@
+"""Markdown for pull requests, wikis and notebooks: every object's ``_repr_markdown_``.
+
+Examples
+--------
+>>> import servicekit
+>>> model = servicekit.load_example()
+>>> print(reaches_markdown(model.chain.upstream("pickup", depth=2)))
+| distance | kind | id |
+|---:|---|---|
+| 1 | role | cashier |
+| 2 | role | organizer |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from servicekit.chain.results import Reach, Suspect
+from servicekit.chain.service_chain import ServiceChain
+from servicekit.culture.audit import Finding
+from servicekit.culture.guide import ScenarioGuide
+from servicekit.culture.mapping import Coverage
+from servicekit.model.service_model import ServiceModel
+from servicekit.render.rows import (
+    coverage_rows,
+    finding_rows,
+    handoff_rows,
+    reach_rows,
+    suspect_rows,
+)
+from servicekit.render.tables import markdown_cell, markdown_table
+from servicekit.render.text import guide_lines
+
+__all__ = [
+    "chain_markdown",
+    "coverage_markdown",
+    "findings_markdown",
+    "guide_markdown",
+    "model_markdown",
+    "reaches_markdown",
+    "suspects_markdown",
+]
+
+
+def _titled(title: str | None, body: str) -> str:
+    return f"**{markdown_cell(title)}**\n\n{body}" if title else body
+
+
+def model_markdown(model: ServiceModel) -> str:
+    """The model at a glance, in Markdown.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> print(model_markdown(servicekit.load_example()).splitlines()[0])
+    ### Corner Dry Cleaner
+    """
+    front = sorted(model.front_line)
+    back = [r for r in model.roles if r not in model.front_line]
+    lines = [f"### {markdown_cell(model.name or 'Service model')}", ""]
+    if model.description:
+        lines += [model.description, ""]
+    lines.append(markdown_table(("section", "entities"), list(model.counts().items()), align="lr"))
+    lines += [
+        "",
+        f"Front line: {', '.join(front) or 'none'}. "
+        f"Behind the line of visibility: {', '.join(back) or 'none'}.",
+    ]
+    return "\n".join(lines)
+
+
+def chain_markdown(chain: ServiceChain, *, diagram: bool = True) -> str:
+    """The chain as a Mermaid service blueprint in a fenced block, or as a table of hand-offs.
+
+    JupyterLab 4 and GitHub render the ``mermaid`` block as a diagram.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> chain = servicekit.load_example().chain
+    >>> chain_markdown(chain).splitlines()[0]
+    '```mermaid'
+    >>> chain_markdown(chain, diagram=False).splitlines()[0]
+    '| from | to | item | fail points (rate) |'
+    """
+    if diagram:
+        return f"```mermaid\n{chain.to_mermaid()}```"
+    header, rows = handoff_rows(chain)
+    return markdown_table(header, rows)
+
+
+def reaches_markdown(reaches: Iterable[Reach], *, title: str | None = None) -> str:
+    """An ``upstream`` / ``downstream`` answer as a Markdown table, nearest first."""
+    header, rows = reach_rows(reaches)
+    return _titled(title, markdown_table(header, rows, align="rll"))
+
+
+def suspects_markdown(suspects: Iterable[Suspect], *, title: str | None = None) -> str:
+    """``trace`` suspects as a Markdown table, most likely first."""
+    header, rows = suspect_rows(suspects)
+    return _titled(title, markdown_table(header, rows, align="rlllr"))
+
+
+def guide_markdown(guide: ScenarioGuide) -> str:
+    """A scenario's education card in Markdown, a section each for training and education."""
+    return "\n".join(guide_lines(guide, markdown=True)) + "\n"
+
+
+def coverage_markdown(coverage: Coverage) -> str:
+    """The role x principle matrix as a Markdown table, each cell naming why it applies."""
+    header, rows = coverage_rows(coverage)
+    return markdown_table(header, rows) + "\n"
+
+
+def findings_markdown(findings: Iterable[Finding]) -> str:
+    """Audit findings as a Markdown table, or a sentence when there are none.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> print(findings_markdown(servicekit.load_example().audit()).splitlines()[2][:46])
+    | error | unaligned-metric | garments-per-hour
+    """
+    header, rows = finding_rows(findings)
+    if not rows:
+        return "No findings."
+    return markdown_table(header, rows)

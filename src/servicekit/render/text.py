@@ -1,0 +1,326 @@
+"""Plain text for people: every answer as the command line prints it.
+
+Aligned columns, sentences, no Python reprs.
+
+Examples
+--------
+>>> import servicekit
+>>> chain = servicekit.load_example().chain
+>>> print(reaches_text("Upstream of", "pickup", chain.upstream("pickup", depth=2)))
+Upstream of pickup: 2 nodes
+  distance  kind  id
+         1  role  cashier
+         2  role  organizer
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from servicekit._words import plural
+from servicekit.chain.results import Reach, Suspect
+from servicekit.culture.audit import Finding
+from servicekit.culture.guide import ScenarioGuide
+from servicekit.culture.mapping import Coverage
+from servicekit.culture.report import Report
+from servicekit.model.service_model import ServiceModel
+from servicekit.model.vocabulary import SEVERITIES
+from servicekit.render.tables import text_table
+
+__all__ = [
+    "SOURCE_SYMBOLS",
+    "coverage_text",
+    "critical_text",
+    "findings_text",
+    "guide_lines",
+    "guide_text",
+    "reaches_text",
+    "report_text",
+    "suspects_text",
+    "valid_text",
+]
+
+#: The short symbol each source of a principle has in the coverage matrix.
+SOURCE_SYMBOLS: Mapping[str, str] = {
+    "explicit": "E",
+    "role": "R",
+    "department": "D",
+    "everyone": "*",
+}
+
+_LEGEND = (
+    "Legend:",
+    "  E  explicit: the role names the principle itself",
+    "  R  role: the principle lists the role",
+    "  D  department: the principle lists the role's department",
+    "  *  everyone: the principle applies to everyone",
+    "  .  the principle does not apply",
+)
+
+_WHY = {
+    "explicit": "named for this role",
+    "role": "applies to this role",
+    "department": "applies to this role's department",
+    "everyone": "applies to everyone",
+}
+
+#: How many upstream nodes the text report names per touchpoint before summarising.
+SHOWN_UPSTREAM = 12
+
+
+def _wrapped(label: str, text: str, width: int = 88) -> str:
+    return textwrap.fill(
+        f"{label}: {text}",
+        width=width,
+        initial_indent="  ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
+
+
+def _named(entity: Any) -> str:
+    label: str = entity.label
+    return label if label == entity.id else f"{label} ({entity.id})"
+
+
+def _names(items: Iterable[str]) -> str:
+    listed = list(items)
+    return ", ".join(listed) if listed else "none"
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+def valid_text(path: str, model: ServiceModel) -> str:
+    """``PATH: valid (N roles, ...)``, what ``servicekit validate`` says of a good model."""
+    counts = model.counts()
+    summary = ", ".join(plural(n, k[:-1], k) for k, n in counts.items() if n)
+    return f"{path}: valid ({summary or 'empty'})"
+
+
+# --- chain answers --------------------------------------------------------------------------
+
+
+def reaches_text(title: str, node: str, reaches: Sequence[Reach]) -> str:
+    """``title node: N nodes`` then a distance / kind / id table."""
+    head = f"{title} {node}: {plural(len(reaches), 'node')}"
+    if not reaches:
+        return head
+    rows = [[r.distance, r.kind, r.id] for r in reaches]
+    return head + "\n" + text_table(["distance", "kind", "id"], rows, right=[0])
+
+
+def critical_text(
+    node: str, critical: Sequence[str], kinds: Mapping[str, str] | None = None
+) -> str:
+    """The single points of failure of ``node``, nearest first."""
+    if not critical:
+        return f"Critical for {node}: none (no single node lies on every path into it)"
+    head = f"Critical for {node}: {plural(len(critical), 'single point')} of failure, nearest first"
+    rows = [[i, (kinds or {}).get(c, ""), c] for i, c in enumerate(critical, start=1)]
+    return head + "\n" + text_table(["#", "kind", "id"], rows, right=[0])
+
+
+def _suspect_rows(suspects: Iterable[Suspect]) -> list[list[object]]:
+    return [
+        [f"{s.score:.4f}", s.category or "-", s.fail_point, f"{s.role} -> {s.receiver}", s.distance]
+        for s in suspects
+    ]
+
+
+_SUSPECT_HEADER = ["score", "category", "fail point", "hand-off", "distance"]
+
+
+def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None = None) -> str:
+    """Suspects for a defect seen at ``node``, most likely first."""
+    what = f"{category} defects" if category else "defects"
+    if not suspects:
+        return f"Suspects for {what} at {node}: none (no fail point upstream can reach it)"
+    head = (
+        f"Suspects for {what} at {node}: {plural(len(suspects), 'fail point')}, most likely first"
+    )
+    return head + "\n" + text_table(_SUSPECT_HEADER, _suspect_rows(suspects), right=[0, 4])
+
+
+# --- culture --------------------------------------------------------------------------------
+
+
+def coverage_text(coverage: Coverage) -> str:
+    """Aligned columns with one symbol a cell, and a legend."""
+    width = max((len(r) for r in coverage.roles), default=0)
+    width = max(width, len("role"))
+    header = ["role".ljust(width), *coverage.principles]
+    lines = ["  ".join(header).rstrip()]
+    for role, cells in coverage.rows():
+        parts = [role.ljust(width)]
+        for principle, source in zip(coverage.principles, cells, strict=True):
+            symbol = SOURCE_SYMBOLS[source] if source else "."
+            parts.append(symbol.center(len(principle)))
+        lines.append("  ".join(parts).rstrip())
+    lines.append("")
+    lines.extend(_LEGEND)
+    if coverage.uncovered_roles:
+        lines.append("No principle applies to: " + ", ".join(coverage.uncovered_roles))
+    return "\n".join(lines) + "\n"
+
+
+def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
+    """The lines of an education card, as text or as Markdown (headings and bullets)."""
+    scenario, role = card.scenario, card.role
+
+    def heading(text: str) -> list[str]:
+        return ["", f"## {text}", ""] if markdown else ["", f"{text}:"]
+
+    bullet = "- " if markdown else "  - "
+    title = f"{scenario.label} ({scenario.id})" if scenario.title else scenario.id
+    lines = [f"# Scenario: {title}" if markdown else f"Scenario: {title}"]
+    if markdown:
+        lines.append("")
+    lines.append(f"Touchpoint: {_named(card.touchpoint)}; on duty: {_named(role)}")
+    if scenario.situation:
+        lines.append(f"Situation: {scenario.situation}")
+    if scenario.tags:
+        lines.append("Tags: " + ", ".join(scenario.tags))
+
+    lines += heading("Customer")
+    customer = card.customer
+    if customer is None:
+        lines.append(f"{bullet}not named: ask what this customer needs, wants and values")
+    else:
+        lines.append(_named(customer))
+        for what, items in (
+            ("needs", customer.needs),
+            ("wants", customer.wants),
+            ("values", customer.values),
+        ):
+            if items:
+                lines.append(f"{bullet}{what}: " + "; ".join(items))
+
+    lines += heading("Scripts (training)")
+    if card.novel:
+        lines.append(
+            f"{bullet}no script covers this situation: it is novel, so the principles "
+            "below are what the person on duty has to go on"
+        )
+    for script in card.scripts:
+        steps = "; ".join(script.steps) if script.steps else "no steps written"
+        lines.append(f"{bullet}{_named(script)}: {steps}")
+
+    lines += heading("Principles (education)")
+    if not card.principles:
+        lines.append(f"{bullet}no principle applies to {_named(role)}")
+    for principle, why in zip(card.principles, card.applicability, strict=True):
+        text = f"{bullet}{_named(principle)}, {_WHY[why.source]}"
+        if principle.statement:
+            text += f": {principle.statement}"
+        lines.append(text)
+        indent = "  " if markdown else "      "
+        for question in principle.questions:
+            lines.append(f"{indent}- {question}")
+
+    lines += heading("Upstream roles whose work reaches this touchpoint, nearest first")
+    if card.upstream:
+        lines.append(bullet + ", ".join(card.upstream))
+    else:
+        lines.append(f"{bullet}none: the work starts with the role on duty")
+
+    if card.suspects:
+        lines += heading("Most likely causes upstream")
+        for s in card.suspects:
+            lines.append(
+                f"{bullet}{s.fail_point} ({s.category}) in the hand-off from {s.role} "
+                f"to {s.receiver} (score {s.score:.4f}, {plural(s.distance, 'step')} upstream)"
+            )
+    return lines
+
+
+def guide_text(card: ScenarioGuide) -> str:
+    """The card as plain text, for a person on duty or their coach."""
+    return "\n".join(guide_lines(card, markdown=False)) + "\n"
+
+
+def findings_text(findings: Iterable[Finding], *, width: int = 88) -> str:
+    """The findings for people: each with its severity, subject, why it matters and what to do.
+
+    Examples
+    --------
+    >>> from servicekit import Finding
+    >>> f = Finding(rule="one-dimensional-program", severity="warning", subject="induction",
+    ...             message="Induction has no follow-up.", hint="Plan coaching.")
+    >>> print(findings_text([f]))
+    WARNING  induction  (one-dimensional-program)
+      Why it matters: Induction has no follow-up.
+      What to do: Plan coaching.
+    <BLANKLINE>
+    1 finding: 0 errors, 1 warning, 0 info.
+    <BLANKLINE>
+    >>> print(findings_text([]))
+    No findings: every audit rule that is on passed.
+    <BLANKLINE>
+    """
+    found = list(findings)
+    if not found:
+        return "No findings: every audit rule that is on passed.\n"
+    lines: list[str] = []
+    for finding in found:
+        lines.append(f"{finding.severity.upper()}  {finding.subject}  ({finding.rule})")
+        lines.append(_wrapped("Why it matters", finding.message, width))
+        lines.append(_wrapped("What to do", finding.hint, width))
+        lines.append("")
+    counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
+    lines.append(
+        f"{plural(len(found), 'finding')}: "
+        + ", ".join(plural(counts[s], s) for s in SEVERITIES)
+        + "."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def report_text(report: Report) -> str:
+    """The service report for people."""
+    model = report.model
+    lines = [f"Service report: {model.name or '(unnamed model)'}"]
+    if report.bundled:
+        lines.append(f"Model: the bundled example, {report.path}")
+        lines.append("       (run `servicekit report MODEL` to report on your own model)")
+    else:
+        lines.append(f"Model: {report.path}")
+    counts = ", ".join(f"{n} {k}" for k, n in model.counts().items() if n)
+    lines.append(f"Holds: {counts or 'nothing'}")
+    for part in report.touchpoints:
+        tp = part.touchpoint
+        lines.append("")
+        title = f"{tp.id} ({tp.name})" if tp.name else tp.id
+        lines.append(f"Touchpoint {title}")
+        lines.append(f"  served by {tp.role} for {_names(tp.customers)}")
+        upstream = part.upstream
+        shown = [f"{u.id} ({u.distance})" for u in upstream[:SHOWN_UPSTREAM]]
+        more = (
+            f", and {len(upstream) - SHOWN_UPSTREAM} more" if len(upstream) > SHOWN_UPSTREAM else ""
+        )
+        lines.append(_wrapped("upstream, by distance", _names(shown) + more))
+        lines.append(_wrapped("critical, nearest first", _names(part.critical)))
+        if part.suspects:
+            lines.append("  likeliest origins of a complaint here:")
+            rows = [
+                [f"{s.score:.4f}", s.category or "-", s.fail_point, s.role, s.distance]
+                for s in part.suspects
+            ]
+            lines.append(
+                text_table(
+                    ["score", "category", "fail point", "made by", "distance"],
+                    rows,
+                    indent="    ",
+                    right=[0, 4],
+                )
+            )
+        else:
+            lines.append("  likeliest origins of a complaint here: no fail points upstream")
+    lines.append("")
+    lines.append(_wrapped("Roles no principle applies to", _names(report.coverage_gaps)).strip())
+    lines.append("")
+    lines.append("Audit")
+    lines.append(findings_text(report.findings).rstrip("\n"))
+    return "\n".join(lines)

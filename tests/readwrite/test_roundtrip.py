@@ -1,0 +1,399 @@
+"""Property tests: dump/load round trips and a loader that never crashes on any input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from servicekit import (
+    Audience,
+    Customer,
+    FailPoint,
+    Handoff,
+    Metric,
+    ModelError,
+    Principle,
+    PrincipleScope,
+    Problem,
+    Program,
+    Role,
+    Scenario,
+    Script,
+    ServiceModel,
+    Touchpoint,
+    dump,
+    loads,
+)
+from servicekit.readwrite import events
+
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+#: Words and characters that mean something to YAML (1.1 or 1.2), or to a careless writer.
+ADVERSARIAL = [
+    "no",
+    "on",
+    "yes",
+    "off",
+    "y",
+    "N",
+    "~",
+    "null",
+    "Null",
+    "true",
+    "010",
+    "0o17",
+    "0x1F",
+    "1e3",
+    "1_000",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "12:30",
+    "190:20:30",
+    "2024-01-05",
+    "3.10",
+    "=",
+    "<<",
+    "- ",
+    "-",
+    ": ",
+    ":",
+    " #",
+    "#",
+    "&",
+    "&a",
+    "*",
+    "*a",
+    "!",
+    "!!str",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "?",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    "\\",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "  ",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\xa0",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x9f",
+    "\ufffe",
+    "😀",
+    "é",
+    "ǅ",
+    "---",
+    "...",
+    "\U0010fffd",
+]
+
+CHUNK = st.one_of(
+    st.sampled_from(ADVERSARIAL),
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=3),
+    st.sampled_from(["clerk", "a", "x y", "Walk-in customer"]),
+)
+TEXT = st.lists(CHUNK, max_size=4).map("".join)
+WORD = TEXT.filter(bool)
+RATE = st.one_of(st.floats(0.0, 1.0), st.sampled_from([0.0, 1.0, 0.5, 1e-05, 5e-324]))
+TEXTS = st.lists(TEXT, max_size=3).map(tuple)
+
+
+@st.composite
+def models(draw: st.DrawFn) -> ServiceModel:
+    """A valid model: unique ids across kinds (fail points too), every reference resolving."""
+    ids = draw(st.lists(WORD, unique=True, max_size=14))
+    kinds = [
+        "customer",
+        "role",
+        "touchpoint",
+        "principle",
+        "script",
+        "scenario",
+        "metric",
+        "program",
+        "fail point",
+    ]
+    by_kind: dict[str, list[str]] = {k: [] for k in kinds}
+    for ident in ids:
+        by_kind[draw(st.sampled_from(kinds))].append(ident)
+    if not by_kind["role"]:
+        by_kind["touchpoint"], by_kind["scenario"] = [], []
+    if not by_kind["touchpoint"]:
+        by_kind["scenario"] = []
+    roles_ids, customer_ids = by_kind["role"], by_kind["customer"]
+    departments = draw(st.lists(WORD, max_size=2))
+
+    def some(pool: list[str], size: int = 3) -> tuple[str, ...]:
+        return tuple(draw(st.lists(st.sampled_from(pool), max_size=size))) if pool else ()
+
+    def maybe(pool: list[str]) -> str | None:
+        return draw(st.none() | st.sampled_from(pool)) if pool else None
+
+    fail_ids = list(by_kind["fail point"])
+    roles = []
+    for index, ident in enumerate(roles_ids):
+        serves = []
+        for target in some(roles_ids):
+            points = []
+            while fail_ids and draw(st.booleans()):
+                points.append(FailPoint(id=fail_ids.pop(), category=draw(TEXT), rate=draw(RATE)))
+            serves.append(
+                Handoff(
+                    source=ident,
+                    target=target,
+                    item=draw(TEXT),
+                    expectations=draw(TEXTS),
+                    fail_points=points,
+                )
+            )
+        roles.append(
+            Role(
+                id=ident,
+                name=draw(TEXT),
+                description=draw(TEXT),
+                department=maybe(departments),
+                reports_to=maybe(roles_ids[:index]),
+                principles=some(by_kind["principle"]),
+                serves=serves,
+                catches=draw(st.dictionaries(WORD, RATE, max_size=2)),
+            )
+        )
+    touchpoints = [
+        Touchpoint(
+            id=ident,
+            name=draw(TEXT),
+            description=draw(TEXT),
+            role=draw(st.sampled_from(roles_ids)),
+            customers=some(customer_ids),
+            feeds=some(roles_ids),
+        )
+        for ident in by_kind["touchpoint"]
+    ]
+    scopes = st.none() | st.builds(
+        PrincipleScope, roles=st.just(some(roles_ids)), departments=st.just(some(departments))
+    )
+    return ServiceModel(
+        name=draw(TEXT),
+        description=draw(TEXT),
+        customers=[
+            Customer(
+                id=i,
+                name=draw(TEXT),
+                description=draw(TEXT),
+                needs=draw(TEXTS),
+                wants=draw(TEXTS),
+                values=draw(TEXTS),
+            )
+            for i in customer_ids
+        ],
+        roles=roles,
+        touchpoints=touchpoints,
+        principles=[
+            Principle(
+                id=i,
+                name=draw(TEXT),
+                statement=draw(TEXT),
+                questions=draw(TEXTS),
+                applies_to=draw(scopes),
+            )
+            for i in by_kind["principle"]
+        ],
+        scripts=[
+            Script(
+                id=i,
+                name=draw(TEXT),
+                role=maybe(roles_ids),
+                touchpoint=maybe(by_kind["touchpoint"]),
+                situations=draw(TEXTS),
+                steps=draw(TEXTS),
+            )
+            for i in by_kind["script"]
+        ],
+        scenarios=[
+            Scenario(
+                id=i,
+                title=draw(TEXT),
+                touchpoint=draw(st.sampled_from(by_kind["touchpoint"])),
+                customer=maybe(customer_ids),
+                situation=draw(TEXT),
+                tags=draw(TEXTS),
+            )
+            for i in by_kind["scenario"]
+        ],
+        metrics=[
+            Metric(
+                id=i,
+                name=draw(TEXT),
+                owner=maybe(roles_ids + [r.department for r in roles if r.department]),
+                tied_to=draw(TEXTS),
+                serves=some(by_kind["touchpoint"] + customer_ids),
+            )
+            for i in by_kind["metric"]
+        ],
+        programs=[
+            Program(
+                id=i,
+                name=draw(TEXT),
+                audience=Audience(roles=some(roles_ids), departments=some(departments)),
+                formats=draw(TEXTS),
+                reinforcement=draw(TEXTS),
+                content=draw(st.sampled_from([None, "generic", "own-scenarios"])),
+                scenarios=some(by_kind["scenario"]),
+            )
+            for i in by_kind["program"]
+        ],
+    )
+
+
+@SETTINGS
+@given(models())
+def test_load_dump_round_trip(model: ServiceModel) -> None:
+    """load(dump(m)) == m for every valid model, adversarial strings included."""
+    assert loads(dump(model)) == model
+
+
+def _same_strings(raw: Any, entity: Any) -> None:
+    """Every string (or list of strings) PyYAML read for ``entity`` equals the model's."""
+    for key, value in raw.items():
+        if key in ("serves", "catches", "fail_points") and isinstance(entity, Role | Handoff):
+            continue
+        if key == "to":
+            assert value == entity.target
+        elif isinstance(value, dict):
+            _same_strings(value, getattr(entity, key))
+        elif isinstance(value, list):
+            assert tuple(value) == getattr(entity, key), key
+        else:
+            assert isinstance(value, str), key
+            assert value == getattr(entity, key), key
+
+
+@SETTINGS
+@given(models())
+def test_pyyaml_reads_the_same_strings(model: ServiceModel) -> None:
+    """yaml.safe_load of the dump (YAML 1.1 rules) gives exactly the model's strings."""
+    raw = yaml.safe_load(dump(model))
+    assert raw.get("servicekit") == 1
+    assert raw.get("name", "") == model.name
+    assert raw.get("description", "") == model.description
+    for section in (
+        "customers",
+        "roles",
+        "touchpoints",
+        "principles",
+        "scripts",
+        "scenarios",
+        "metrics",
+        "programs",
+    ):
+        table = getattr(model, section)
+        entries = raw.get(section, [])
+        assert [e["id"] for e in entries] == list(table)
+        for entry in entries:
+            _same_strings(entry, table[entry["id"]])
+    for entry in raw.get("roles", []):
+        role = model.roles[entry["id"]]
+        assert entry.get("catches", {}) == dict(role.catches)
+        for item, handoff in zip(entry.get("serves", []), role.serves, strict=True):
+            if isinstance(item, str):
+                assert handoff.is_plain
+                assert item == handoff.target
+                continue
+            _same_strings(item, handoff)
+            points = item.get("fail_points", [])
+            assert [(p["id"], p.get("category", ""), p.get("rate", 0.0)) for p in points] == [
+                (f.id, f.category, f.rate) for f in handoff.fail_points
+            ]
+
+
+@SETTINGS
+@given(models())
+def test_pure_python_parser_reads_dumps_alike(model: ServiceModel) -> None:
+    """The pure-Python parser loads every dump to the same model as libyaml."""
+    text = dump(model)
+    saved = events.LOADER
+    events.LOADER = yaml.SafeLoader
+    try:
+        assert loads(text) == model
+    finally:
+        events.LOADER = saved
+
+
+def _loads_or_model_error(data: str | bytes) -> None:
+    """Loading either succeeds or raises ModelError whose problems are all located."""
+    found: tuple[Problem, ...] = ()
+    try:
+        loads(data, path="f.yaml")
+    except ModelError as err:
+        found = err.problems
+        assert found, "a ModelError without problems"
+    for problem in found:
+        assert problem.path == "f.yaml"
+        assert str(problem).startswith("f.yaml")
+
+
+@SETTINGS
+@given(st.text(st.characters(exclude_categories=("Cs",))))
+def test_fuzz_text(text: str) -> None:
+    """Arbitrary text loads or raises ModelError, never anything else."""
+    _loads_or_model_error(text)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(
+            [*ADVERSARIAL, "servicekit: 1\n", "roles:\n", "  - id: a\n", "\n", "  ", "[", "{id: x}"]
+        ),
+        max_size=30,
+    )
+)
+def test_fuzz_yaml_words(chunks: list[str]) -> None:
+    """Text stitched from YAML-significant pieces loads or raises ModelError."""
+    _loads_or_model_error("".join(chunks))
+
+
+@SETTINGS
+@given(st.binary())
+def test_fuzz_bytes(data: bytes) -> None:
+    """Arbitrary bytes load or raise ModelError, never anything else."""
+    _loads_or_model_error(data)
+
+
+@SETTINGS
+@given(models(), st.data())
+def test_fuzz_mutated_models(model: ServiceModel, data: st.DataObject) -> None:
+    """A dumped model with random edits loads or raises ModelError, never anything else."""
+    text = dump(model)
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, min(len(text), start + 8)))
+        insert = data.draw(st.sampled_from(["", *ADVERSARIAL, "\n  - ", "id: ", "serves: [x]"]))
+        text = text[:start] + insert + text[end:]
+    _loads_or_model_error(text)
+    _loads_or_model_error(text.encode("utf-8", "surrogatepass"))

@@ -1,0 +1,104 @@
+"""The JSON Schema of the YAML format that ships with the package."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from tests.readwrite.test_load import BASE, edited
+from tests.readwrite.test_roundtrip import models
+
+import servicekit
+from servicekit import dump, loads
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    """A validator for the bundled schema."""
+    schema = json.loads(servicekit.schema_path().read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _data(text: str) -> Any:
+    """The YAML text as data, read by libyaml (like the loader does)."""
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    """The bundled schema is itself a valid draft 2020-12 schema."""
+    schema = json.loads(servicekit.schema_path().read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_schema_ships_inside_the_package() -> None:
+    """The schema lives in the package's data directory, next to the example."""
+    assert servicekit.schema_path().parent == servicekit.example_path().parent
+
+
+def test_example_validates(validator: jsonschema.Draft202012Validator) -> None:
+    """The bundled example model validates against the schema."""
+    validator.validate(_data(servicekit.example_path().read_text(encoding="utf-8")))
+
+
+def test_dumped_example_validates(
+    validator: jsonschema.Draft202012Validator, example: servicekit.ServiceModel
+) -> None:
+    """The dump of the bundled example validates against the schema."""
+    validator.validate(_data(dump(example)))
+
+
+def test_base_model_validates(validator: jsonschema.Draft202012Validator) -> None:
+    """The test suite's base model validates against the schema."""
+    validator.validate(_data(BASE))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_every_generated_model_validates(
+    validator: jsonschema.Draft202012Validator, model: servicekit.ServiceModel
+) -> None:
+    """Every valid model, dumped, validates against the schema."""
+    validator.validate(_data(dump(model)))
+
+
+def _flatten(errors: Any) -> Any:
+    """Errors with the errors of their alternatives (oneOf), depth first."""
+    for error in errors:
+        yield error
+        yield from _flatten(error.context or ())
+
+
+BAD = [
+    ("unknown-section", BASE + "custmers: []\n", "custmers"),
+    ("unknown-role-key", edited(7, "    departmnet: front"), "departmnet"),
+    ("unknown-handoff-key", edited(10, "        iten: order"), "iten"),
+    ("missing-touchpoint-role", edited(19, "    name: Desk"), "'role' is a required property"),
+    ("missing-scenario-touchpoint", edited(30, "    title: x"), "'touchpoint' is a required"),
+    ("missing-id", edited(4, "  - name: G"), "'id' is a required property"),
+    ("missing-version", BASE.replace("servicekit: 1\n", ""), "'servicekit' is a required"),
+    ("version-2", BASE.replace("servicekit: 1", "servicekit: 2"), "1 was expected"),
+    ("rate-string", edited(14, '            rate: "0.1"'), "'0.1' is not of type 'number'"),
+    ("rate-big", edited(14, "            rate: 1.5"), "1.5 is greater than the maximum of 1"),
+    ("catch-negative", edited(16, "    catches: {stain: -1}"), "less than the minimum of 0"),
+    ("handoff-no-to", edited(9, "      - item: x"), "is not valid under any of the given"),
+    ("id-empty", edited(4, "  - id: ''"), "should be non-empty"),
+    ("name-list", edited(2, "name: [a]"), "is not of type 'string', 'null'"),
+    ("content-bad", edited(40, "    content: bespoke"), "is not one of"),
+    ("audit-severity", BASE + "audit: {rules: {x: loud}}\n", "is not one of"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_models_fail_the_schema(
+    validator: jsonschema.Draft202012Validator, text: str, expected: str
+) -> None:
+    """Typical bad models fail the schema too, as they fail the loader."""
+    messages = [error.message for error in _flatten(validator.iter_errors(_data(text)))]
+    assert any(expected in m for m in messages), messages
+    with pytest.raises(servicekit.ModelError):
+        loads(text)
