@@ -25,8 +25,7 @@ def kiosk() -> ServiceModel:
                 name="Scooper",
                 serves=[
                     Handoff(
-                        source="scooper",
-                        target="server",
+                        to="server",
                         item="filled cone",
                         fail_points=[FailPoint(id="melted", category="quality", rate=0.03)],
                     )

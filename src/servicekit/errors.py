@@ -66,6 +66,10 @@ class Problem:
     subject: str | None = None
     field: tuple[str | int, ...] = ()
     value: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
+    #: True when the problem is the last key of ``field`` itself (an unknown key), not its value.
+    at_key: bool = attrs.field(default=False, repr=False)
+    #: For a duplicate id: the entity already holding it, and the field where it does.
+    other: tuple[str, tuple[str | int, ...]] | None = attrs.field(default=None, repr=False)
 
     @property
     def location(self) -> str:
@@ -87,6 +91,12 @@ class Problem:
     def at(self, path: str, line: int, column: int) -> Problem:
         """The same problem, placed in a file."""
         return attrs.evolve(self, path=path, line=line, column=column)
+
+    def within(
+        self, kind: str | None, subject: str | None, field: tuple[str | int, ...]
+    ) -> Problem:
+        """The same problem, seen from an enclosing entity: ``field`` leads to this one."""
+        return attrs.evolve(self, kind=kind, subject=subject, field=(*field, *self.field))
 
 
 class ModelError(ServicekitError, ValueError):

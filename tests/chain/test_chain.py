@@ -63,7 +63,7 @@ def build(
     for handoff in handoffs:
         source, target = handoff[0], handoff[1]
         fail_points = handoff[2] if len(handoff) > 2 else []  # type: ignore[misc]
-        serves[source].append(Handoff(source=source, target=target, fail_points=fail_points))
+        serves[source].append(Handoff(to=target, fail_points=fail_points))
     customers = customers or {}
     segments = sorted({c for cs in customers.values() for c in cs})
     return ServiceModel(
@@ -96,7 +96,7 @@ def models(draw: Any, max_roles: int = 7) -> ServiceModel:
             )
             for _ in range(draw(st.integers(0, 2)))
         ]
-        serves[source].append(Handoff(source=source, target=target, fail_points=fail_points))
+        serves[source].append(Handoff(to=target, fail_points=fail_points))
     catches = st.dictionaries(
         st.sampled_from(CATEGORIES), st.sampled_from([0.0, 0.3, 0.5, 1.0]), max_size=2
     )
@@ -193,7 +193,7 @@ def brute_force_trace(
     found = []
     for role in model.roles.values():
         for handoff in role.serves:
-            receiver = handoff.target
+            receiver = handoff.to
             if receiver not in distance:
                 continue
             for fp in handoff.fail_points:
@@ -468,7 +468,7 @@ def test_internal_customers_and_line_of_sight_match_networkx(model: ServiceModel
     for role in sorted(model.roles):
         received: dict[str, list[Handoff]] = {}
         for handoff in model.roles[role].serves:
-            received.setdefault(handoff.target, []).append(handoff)
+            received.setdefault(handoff.to, []).append(handoff)
         assert chain.internal_customers(role) == tuple(
             InternalCustomer(role=t, supplier=role, handoffs=tuple(received[t]))
             for t in sorted(received)
@@ -581,7 +581,7 @@ def test_trace_on_shapes_with_fail_points(name: str) -> None:
     base = SHAPES[name]
     counter = itertools.count()
     handoffs = [
-        (h.source, h.target, [FailPoint(id=f"f{next(counter)}", category=c, rate=0.4)])
+        (role.id, h.to, [FailPoint(id=f"f{next(counter)}", category=c, rate=0.4)])
         for role in base.roles.values()
         for h in role.serves
         for c in CATEGORIES

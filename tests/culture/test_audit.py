@@ -792,7 +792,7 @@ def test_sarif_for_a_model_built_in_python(sarif_validator: Any) -> None:
     """Without sources, results carry only a logical location naming the subject."""
     model = ServiceModel(
         customers=[Customer(id="c")],
-        roles=[Role(id="a", serves=[Handoff(source="a", target="b")]), Role(id="b")],
+        roles=[Role(id="a", serves=[Handoff(to="b")]), Role(id="b")],
         touchpoints=[Touchpoint(id="t", role="b", customers=["c"])],
         metrics=[Metric(id="m", tied_to=["pay"])],
     )

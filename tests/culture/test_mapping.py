@@ -55,13 +55,13 @@ def cycle_model() -> ServiceModel:
     """A rework loop (a -> b -> a) feeding a front-line role; one department principle."""
     return ServiceModel(
         roles=[
-            Role(id="a", department="back", serves=[servicekit.Handoff(source="a", target="b")]),
+            Role(id="a", department="back", serves=[servicekit.Handoff(to="b")]),
             Role(
                 id="b",
                 department="back",
                 serves=[
-                    servicekit.Handoff(source="b", target="a"),
-                    servicekit.Handoff(source="b", target="c"),
+                    servicekit.Handoff(to="a"),
+                    servicekit.Handoff(to="c"),
                 ],
             ),
             Role(id="c", department="front"),

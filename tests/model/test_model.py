@@ -41,7 +41,7 @@ def small(**changes: Any) -> ServiceModel:
             Role(
                 id="clerk",
                 department="front",
-                serves=[Handoff(source="clerk", target="runner")],
+                serves=[Handoff(to="runner")],
             ),
             Role(id="runner", department="back", reports_to="clerk"),
         ],
@@ -114,12 +114,7 @@ ENTITY_ERRORS = [
     (
         "serves-type",
         lambda: Role(id="a", serves=[3]),  # type: ignore[list-item]
-        r"each entry of the serves of role 'a' must be a Handoff, not 3",
-    ),
-    (
-        "serves-source",
-        lambda: Role(id="a", serves=[Handoff(source="b", target="a")]),
-        r"holds a hand-off from 'b'",
+        r"each entry of the serves of role 'a' must be a role id or a mapping with 'to', not 3",
     ),
     (
         "content",
@@ -200,8 +195,8 @@ def test_labels(entity: Any, label: str) -> None:
 
 def test_handoff_plain_and_catch_rate() -> None:
     """A hand-off with only a target is plain; a role's catch rate defaults to 0."""
-    assert Handoff(source="a", target="b").is_plain
-    assert not Handoff(source="a", target="b", item="x").is_plain
+    assert Handoff(to="b").is_plain
+    assert not Handoff(to="b", item="x").is_plain
     role = Role(id="a", catches={"stain": 0.5})
     assert (role.catch_rate("stain"), role.catch_rate("crease")) == (0.5, 0.0)
 
@@ -209,8 +204,8 @@ def test_handoff_plain_and_catch_rate() -> None:
 def test_internal_customer_expectations() -> None:
     """An internal customer gathers the expectations of every hand-off it receives."""
     handoffs = [
-        Handoff(source="a", target="b", expectations=["x"]),
-        Handoff(source="a", target="b", expectations=["y", "z"]),
+        Handoff(to="b", expectations=["x"]),
+        Handoff(to="b", expectations=["y", "z"]),
     ]
     ic = InternalCustomer(role="b", supplier="a", handoffs=handoffs)
     assert ic.expectations == ("x", "y", "z")
@@ -258,7 +253,7 @@ MODEL_ERRORS = [
     (
         "dup-across",
         {"principles": [Principle(id="clerk")]},
-        "duplicate id 'clerk': already used by a role",
+        "duplicate id 'clerk': already used by the role",
     ),
     (
         "dup-fail-point",
@@ -266,13 +261,11 @@ MODEL_ERRORS = [
             "roles": [
                 Role(
                     id="clerk",
-                    serves=[
-                        Handoff(source="clerk", target="clerk", fail_points=[FailPoint(id="guest")])
-                    ],
+                    serves=[Handoff(to="clerk", fail_points=[FailPoint(id="guest")])],
                 )
             ]
         },
-        "duplicate id 'guest': already used by a customer",
+        "duplicate id 'guest': already used by the customer",
     ),
     (
         "dup-fail-points",
@@ -282,19 +275,18 @@ MODEL_ERRORS = [
                     id="clerk",
                     serves=[
                         Handoff(
-                            source="clerk",
-                            target="clerk",
+                            to="clerk",
                             fail_points=[FailPoint(id="f"), FailPoint(id="f")],
                         )
                     ],
                 )
             ]
         },
-        "duplicate id 'f': already used by a fail point",
+        "duplicate id 'f': already used by the fail point",
     ),
     (
         "handoff",
-        {"roles": [Role(id="clerk", serves=[Handoff(source="clerk", target="runer")])]},
+        {"roles": [Role(id="clerk", serves=[Handoff(to="runer")])]},
         "role 'clerk' names unknown role 'runer'",
     ),
     (

@@ -271,7 +271,7 @@ WRONG_TYPES = [
     ("entry-empty", 4, "  - ~", "~", r"an empty entry in customers"),
     ("id-list", 4, "  - id: [a]", "[", r"a customer's 'id' must be a string, not a list"),
     ("id-empty", 4, '  - id: ""', '"', r"a customer's 'id' must not be empty"),
-    ("id-null", 4, "  - id: ~", "~", r"a customer's 'id' must not be empty"),
+    ("id-null", 4, "  - id: ~", "~", r"a customer needs an id"),
     ("id-missing", 4, "  - name: G", "name", r"a customer needs an id"),
     (
         "text-list",
@@ -296,7 +296,13 @@ WRONG_TYPES = [
         "clerk",
         r"the serves of role 'runner' must be a list.*write \[clerk\]",
     ),
-    ("serves-item-list", 16, "    serves: [[clerk]]", "[c", r"hand-off of role 'runner' must be"),
+    (
+        "serves-item-list",
+        16,
+        "    serves: [[clerk]]",
+        "[c",
+        r"each entry of the serves of role 'runner' must be a role id or a mapping with 'to'",
+    ),
     (
         "serves-item-empty",
         16,
@@ -310,7 +316,7 @@ WRONG_TYPES = [
         16,
         "    serves: [{to: clerk, fail_points: {}}]",
         "{}",
-        r"the fail_points of the hand-off from 'runner' to 'clerk' must be a list",
+        r"the fail_points of the hand-off to 'clerk' must be a list",
     ),
     ("fail-point-text", 16, "    serves: [{to: clerk, fail_points: [x]}]", "x", r"a fail point"),
     ("fail-point-no-id", 16, "    serves: [{to: clerk, fail_points: [{}]}]", "{}", r"needs an id"),
@@ -320,7 +326,7 @@ WRONG_TYPES = [
         16,
         "    serves: [{to: ''}]",
         "''",
-        r"the 'to' of the hand-off from 'runner' to '' must not be empty",
+        r"the 'to' of the hand-off to '' must not be empty",
     ),
     ("fail-point-no-id", 12, "          - idd: slip", "idd", r"unknown key 'idd'"),
     ("rate-string", 14, '            rate: "0.1"', '"', r"must be a number, not the string '0.1'"),
@@ -1051,8 +1057,7 @@ def test_dump_numbers() -> None:
         id="a",
         serves=[
             Handoff(
-                source="a",
-                target="a",
+                to="a",
                 fail_points=[FailPoint(id=f"f{i}", rate=r) for i, r in enumerate(rates)],
             )
         ],

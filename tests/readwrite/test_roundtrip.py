@@ -164,8 +164,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 points.append(FailPoint(id=fail_ids.pop(), category=draw(TEXT), rate=draw(RATE)))
             serves.append(
                 Handoff(
-                    source=ident,
-                    target=target,
+                    to=target,
                     item=draw(TEXT),
                     expectations=draw(TEXTS),
                     fail_points=points,
@@ -283,7 +282,7 @@ def _same_strings(raw: Any, entity: Any) -> None:
         if key in ("serves", "catches", "fail_points") and isinstance(entity, Role | Handoff):
             continue
         if key == "to":
-            assert value == entity.target
+            assert value == entity.to
         elif isinstance(value, dict):
             _same_strings(value, getattr(entity, key))
         elif isinstance(value, list):
@@ -322,7 +321,7 @@ def test_pyyaml_reads_the_same_strings(model: ServiceModel) -> None:
         for item, handoff in zip(entry.get("serves", []), role.serves, strict=True):
             if isinstance(item, str):
                 assert handoff.is_plain
-                assert item == handoff.target
+                assert item == handoff.to
                 continue
             _same_strings(item, handoff)
             points = item.get("fail_points", [])

@@ -31,14 +31,13 @@ def _kiosk(**extra: object) -> ServiceModel:
                 id="roaster",
                 serves=[
                     Handoff(
-                        source="roaster",
-                        target="barista",
+                        to="barista",
                         item="beans",
                         fail_points=[FailPoint(id="stale", category="taste", rate=0.005)],
                     )
                 ],
             ),
-            Role(id="barista", serves=[Handoff(source="barista", target="runner", item="cup")]),
+            Role(id="barista", serves=[Handoff(to="runner", item="cup")]),
             Role(id="runner", name="Runner"),
         ],
         touchpoints=[Touchpoint(id="counter", role="runner", customers=["guest"])],
@@ -100,7 +99,7 @@ def test_focus_on_an_isolated_node_draws_it_alone() -> None:
     model = ServiceModel(
         roles=[
             Role(id="owner"),
-            Role(id="clerk", serves=[Handoff(source="clerk", target="runner")]),
+            Role(id="clerk", serves=[Handoff(to="runner")]),
             Role(id="runner"),
         ]
     )
@@ -189,8 +188,7 @@ def test_mermaid_draws_work_flowing_back_behind_the_line_downwards(
                 id="host",
                 serves=[
                     Handoff(
-                        source="host",
-                        target="cook",
+                        to="cook",
                         item="order",
                         fail_points=[FailPoint(id="garbled", rate=0.1)],
                     )
@@ -247,8 +245,8 @@ def test_several_handoffs_between_two_roles_share_one_arrow() -> None:
             Role(
                 id="kitchen",
                 serves=[
-                    Handoff(source="kitchen", target="pass", item="plates"),
-                    Handoff(source="kitchen", target="pass", item="sauces"),
+                    Handoff(to="pass", item="plates"),
+                    Handoff(to="pass", item="sauces"),
                 ],
             ),
             Role(id="pass"),
@@ -306,9 +304,7 @@ def test_dot_escapes_quotes_and_backslashes() -> None:
     model = ServiceModel(
         name='The "Best" Cafe',
         roles=[
-            Role(
-                id='a"b', name="back\\slash", serves=[Handoff(source='a"b', target="c", item='x"y')]
-            ),
+            Role(id='a"b', name="back\\slash", serves=[Handoff(to="c", item='x"y')]),
             Role(id="c"),
         ],
     )

@@ -65,8 +65,7 @@ def _tricky() -> ServiceModel:
                 name="<b>Cook</b>",
                 serves=[
                     Handoff(
-                        source="cook",
-                        target="clerk",
+                        to="clerk",
                         item="soup & bread",
                         fail_points=[FailPoint(id="cold", category="temperature", rate=0.1)],
                     )

@@ -46,7 +46,7 @@ def build_graph(model: ServiceModel) -> nx.DiGraph[str]:
         for role in model.roles.values():
             grouped: dict[str, list[Handoff]] = {}
             for handoff in role.serves:
-                grouped.setdefault(handoff.target, []).append(handoff)
+                grouped.setdefault(handoff.to, []).append(handoff)
             graph.add_edges_from(
                 (role.id, target, {"kind": "handoff", "handoffs": tuple(handoffs)})
                 for target, handoffs in grouped.items()

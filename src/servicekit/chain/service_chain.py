@@ -213,7 +213,7 @@ class ServiceChain:
         self._require(role, ROLE)
         received: dict[str, list[Any]] = {}
         for handoff in self._model.roles[role].serves:
-            received.setdefault(handoff.target, []).append(handoff)
+            received.setdefault(handoff.to, []).append(handoff)
         return tuple(
             InternalCustomer(role=target, supplier=role, handoffs=tuple(received[target]))
             for target in sorted(received)

@@ -169,7 +169,7 @@ def _no_line_of_sight(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
     reaching = _reaching_touchpoints(model)
     for role in model.roles.values():
         if role.serves and role.id not in reaching:
-            receivers = _roles(model, dict.fromkeys(h.target for h in role.serves))
+            receivers = _roles(model, dict.fromkeys(h.to for h in role.serves))
             yield (
                 role.id,
                 f"The work the {role.label} hands to {receivers} never reaches a customer "

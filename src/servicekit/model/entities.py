@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from servicekit.errors import ModelError, Problem
+from servicekit.errors import ModelError, Problem, did_you_mean, suggest
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
 from servicekit.model.vocabulary import PROGRAM_CONTENT
@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+E = TypeVar("E")
 
 
 # --- converters: shape only, never a judgement (the checks judge) --------------------------
@@ -82,10 +83,73 @@ def _settings(value: Mapping[str, str]) -> FrozenDict[str, str]:
     return FrozenDict({rule: setting for rule, setting in value.items() if setting is not None})
 
 
-# --- the check every entity runs when built -----------------------------------------------
+class _Broken:
+    """A nested entity that could not be built: its problems, for the enclosing entity to report."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = problems
+
+    def __repr__(self) -> str:
+        return f"<{len(self.problems)} problem(s)>"
+
+
+def _nested(cls: type[E], value: Any) -> E | Any:
+    """``value`` as a ``cls``: built from a mapping, kept when it already is one.
+
+    A mapping that cannot be built becomes a :class:`_Broken` holding its problems, so
+    the enclosing entity reports them with the rest of its own.
+    """
+    if isinstance(value, Mapping):
+        try:
+            return build(cls, value)
+        except ModelError as err:
+            return _Broken(err.problems)
+    return value
+
+
+def _handoffs(value: Iterable[Handoff | str | Mapping[str, Any]]) -> tuple[Handoff, ...]:
+    """Hand-offs as YAML writes them: role ids, mappings with ``to``, or ``Handoff`` objects."""
+    items = _tuple(value)
+    if not isinstance(items, tuple):
+        return items
+    found: list[Any] = []
+    for item in items:
+        if type(item) is str:
+            try:
+                found.append(Handoff(to=item))
+            except ModelError as err:
+                found.append(_Broken(err.problems))
+        else:
+            found.append(_nested(Handoff, item))
+    return tuple(found)
+
+
+def _fail_points(value: Iterable[FailPoint | Mapping[str, Any]]) -> tuple[FailPoint, ...]:
+    """Fail points as YAML writes them (mappings) or ``FailPoint`` objects."""
+    items = _tuple(value)
+    if not isinstance(items, tuple):
+        return items
+    return tuple(_nested(FailPoint, item) for item in items)
+
+
+def _scope(value: PrincipleScope | Mapping[str, Any] | None) -> PrincipleScope | None:
+    found: PrincipleScope | None = _nested(PrincipleScope, value)
+    return found
+
+
+def _audience(value: Audience | Mapping[str, Any]) -> Audience:
+    found: Audience = _nested(Audience, value)
+    return found
+
+
+# --- building from mappings, and the check every entity runs ------------------------------
 
 #: Per class: (attribute, YAML key, fast check, spec) for every field, built on first use.
 _CHECKS: dict[type, tuple[tuple[str, str, Any, FieldSpec], ...]] = {}
+#: Per class: YAML key -> attribute name.
+_KEYS: dict[type, dict[str, str]] = {}
 
 
 def field_specs(cls: type) -> tuple[tuple[str, FieldSpec], ...]:
@@ -104,6 +168,74 @@ def field_specs(cls: type) -> tuple[tuple[str, FieldSpec], ...]:
     return tuple(found)
 
 
+def keys_of(cls: type) -> dict[str, str]:
+    """YAML key -> attribute name, for every field of an entity class, in order.
+
+    Examples
+    --------
+    >>> keys_of(Handoff)
+    {'to': 'to', 'item': 'item', 'expectations': 'expectations', 'fail_points': 'fail_points'}
+    """
+    keys = _KEYS.get(cls)
+    if keys is None:
+        keys = {field.key or name: name for name, field in field_specs(cls)}
+        _KEYS[cls] = keys
+    return keys
+
+
+def build(cls: type[E], data: Mapping[str, Any]) -> E:
+    """A ``cls`` from a mapping keyed as the YAML format writes it.
+
+    Every problem is raised together as one :class:`~servicekit.ModelError`: keys the
+    entity does not have (with the nearest known ones), and every value its check refuses.
+
+    Examples
+    --------
+    >>> build(Handoff, {"to": "cleaner", "item": "tagged garment"}).to
+    'cleaner'
+    >>> try:
+    ...     build(Role, {"id": "tagger", "depratment": "intake"})
+    ... except ModelError as err:
+    ...     print(err)
+    <model>: error: unknown key 'depratment' in a role; did you mean 'department'?
+    """
+    keys = keys_of(cls)
+    values: dict[str, Any] = {}
+    unknown = []
+    for key, value in data.items():
+        name = keys.get(key) if isinstance(key, str) else None
+        if name is None:
+            unknown.append(key)
+        else:
+            values[name] = value
+    problems: list[Problem] = []
+    if unknown:
+        kind: str = getattr(cls, "kind", cls.__name__)
+        subject = data.get("id") if isinstance(data.get("id"), str) else None
+        for key in unknown:
+            shown = str(key)
+            problems.append(
+                Problem(
+                    message=f"unknown key {key!r} in a {kind}",
+                    hint=did_you_mean(suggest(shown, list(keys)))
+                    or "known keys: " + ", ".join(keys),
+                    kind=kind,
+                    subject=subject,
+                    field=(shown,),
+                    value=key,
+                    at_key=True,
+                )
+            )
+    try:
+        entity = cls(**values)
+    except ModelError as err:
+        problems.extend(err.problems)
+        raise ModelError(problems) from None
+    if problems:
+        raise ModelError(problems)
+    return entity
+
+
 def _checks(cls: type) -> tuple[tuple[str, str, Any, FieldSpec], ...]:
     table = _CHECKS.get(cls)
     if table is None:
@@ -114,10 +246,21 @@ def _checks(cls: type) -> tuple[tuple[str, str, Any, FieldSpec], ...]:
     return table
 
 
+def _broken_within(value: Any) -> Iterator[tuple[tuple[int, ...], _Broken]]:
+    """The nested entities of a field that could not be built, with where they are in it."""
+    if isinstance(value, _Broken):
+        yield (), value
+    elif type(value) is tuple:
+        for index, item in enumerate(value):
+            if isinstance(item, _Broken):
+                yield (index,), item
+
+
 class Entity:
     """What every entity shares: it checks its fields when built, and has a label.
 
     ``kind`` is how messages name this kind of entity (``role``, ``fail point``).
+    A field marked required reports a missing value as ``... needs 'key'``.
     """
 
     __slots__ = ()
@@ -131,6 +274,16 @@ class Entity:
                 continue
             if problems is None:
                 problems = []
+            if value is None and field.required:
+                problems.append(self._problem((key,), self._missing(key), None, None))
+                continue
+            broken = list(_broken_within(value))
+            if broken:
+                for where, nested in broken:
+                    problems.extend(
+                        p.within(self.kind, self._subject, (key, *where)) for p in nested.problems
+                    )
+                continue
             what = self._what(key)
             for below, message, hint in SHAPES[field.shape].explain(value, what, field):
                 problems.append(self._problem((key, *below), message, hint, value))
@@ -154,6 +307,13 @@ class Entity:
         subject = self._subject
         return f"{self.kind} {subject!r}" if subject is not None else f"a {self.kind}"
 
+    def _missing(self, key: str) -> str:
+        if key == "id":
+            return f"a {self.kind} needs an id"
+        if key == "to":
+            return f"{self._noun()} needs 'to': the role receiving it"
+        return f"{self._noun()} needs {key!r}"
+
     def _what(self, key: str) -> str:
         if key == "id":
             return f"a {self.kind}'s 'id'"
@@ -176,8 +336,8 @@ class Entity:
     @property
     def label(self) -> str:
         """The name, or the id when there is no name."""
-        name = getattr(self, "name", "")
-        return name or getattr(self, "id", "")
+        name: str = getattr(self, "name", "") or getattr(self, "id", "")
+        return name
 
 
 # --- the entities --------------------------------------------------------------------------
@@ -189,7 +349,9 @@ class Customer(Entity):
 
     kind: ClassVar[str] = "customer"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "How people call this customer."))
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
     needs: tuple[str, ...] = attrs.field(
@@ -209,7 +371,9 @@ class FailPoint(Entity):
 
     kind: ClassVar[str] = "fail point"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     category: str = attrs.field(
         default="", metadata=spec("text", "What kind of defect it makes (stain, lost-item ...).")
     )
@@ -222,19 +386,17 @@ class FailPoint(Entity):
 
 @attrs.frozen(kw_only=True)
 class Handoff(Entity):
-    """Work passed from one role (``source``) to the next (``target``).
+    """Work a role passes ``to`` the next role: one entry of the giving role's ``serves``.
 
-    The receiving role is the source's internal customer: ``expectations`` say
+    The receiving role is the giver's internal customer: ``expectations`` say
     what it needs from the work, ``fail_points`` how the hand-off goes wrong.
     """
 
     kind: ClassVar[str] = "hand-off"
 
-    source: str
-    target: str = attrs.field(
-        metadata=spec(
-            "id", "The role receiving the work.", key="to", required=True, refers_to=("role",)
-        )
+    to: str = attrs.field(
+        default=None,
+        metadata=spec("id", "The role receiving the work.", required=True, refers_to=("role",)),
     )
     item: str = attrs.field(default="", metadata=spec("text", "What is handed over."))
     expectations: tuple[str, ...] = attrs.field(
@@ -244,26 +406,17 @@ class Handoff(Entity):
     )
     fail_points: tuple[FailPoint, ...] = attrs.field(
         factory=tuple,
-        converter=_tuple,
+        converter=_fail_points,
         metadata=spec("fail_points", "Known ways it goes wrong."),
     )
 
     @property
     def is_plain(self) -> bool:
-        """True when the hand-off says no more than its target."""
+        """True when the hand-off says no more than whom it goes to."""
         return not (self.item or self.expectations or self.fail_points)
 
     def _noun(self) -> str:
-        return f"the hand-off from {self.source!r} to {self.target!r}"
-
-    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
-        if type(self.source) is not str or not self.source:
-            yield (
-                (),
-                f"a hand-off's source must be a role id, not {self.source!r}",
-                None,
-                self.source,
-            )
+        return f"the hand-off to {self.to!r}" if type(self.to) is str else "a hand-off"
 
     @property
     def _subject(self) -> str | None:
@@ -276,7 +429,9 @@ class Role(Entity):
 
     kind: ClassVar[str] = "role"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "The job's title."))
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
     department: str | None = attrs.field(
@@ -291,28 +446,16 @@ class Role(Entity):
         converter=_tuple,
         metadata=spec("ids", "Principles this role carries itself.", refers_to=("principle",)),
     )
-    serves: tuple[Handoff, ...] = attrs.field(
-        factory=tuple,
-        converter=_tuple,
-        metadata=spec("handoffs", "Its hand-offs: role ids, or mappings with `to`."),
-    )
     catches: FrozenDict[str, float] = attrs.field(
         factory=FrozenDict,
         converter=_probabilities,
         metadata=spec("catches", "Category -> the share of such defects this role stops."),
     )
-
-    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
-        if type(self.serves) is not tuple or self._subject is None:
-            return
-        for index, handoff in enumerate(self.serves):
-            if isinstance(handoff, Handoff) and handoff.source != self.id:
-                yield (
-                    ("serves", index),
-                    f"role {self.id!r} holds a hand-off from {handoff.source!r}",
-                    "a role's hand-offs start at the role",
-                    handoff.source,
-                )
+    serves: tuple[Handoff, ...] = attrs.field(
+        factory=tuple,
+        converter=_handoffs,
+        metadata=spec("handoffs", "Its hand-offs: role ids, or mappings with `to`."),
+    )
 
     def catch_rate(self, category: str) -> float:
         """The share of defects of ``category`` this role stops (0 when it has none)."""
@@ -347,11 +490,16 @@ class Touchpoint(Entity):
 
     kind: ClassVar[str] = "touchpoint"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "What the moment is called."))
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
     role: str = attrs.field(
-        metadata=spec("id", "The front-line role serving here.", required=True, refers_to=("role",))
+        default=None,
+        metadata=spec(
+            "id", "The front-line role serving here.", required=True, refers_to=("role",)
+        ),
     )
     customers: tuple[str, ...] = attrs.field(
         factory=tuple,
@@ -395,7 +543,9 @@ class Principle(Entity):
 
     kind: ClassVar[str] = "principle"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "A short name."))
     statement: str = attrs.field(default="", metadata=spec("text", "The rule, in one sentence."))
     questions: tuple[str, ...] = attrs.field(
@@ -405,6 +555,7 @@ class Principle(Entity):
     )
     applies_to: PrincipleScope | None = attrs.field(
         default=None,
+        converter=_scope,
         metadata=spec("scope", "`{roles: [...], departments: [...]}`; absent means everyone."),
     )
 
@@ -415,7 +566,9 @@ class Script(Entity):
 
     kind: ClassVar[str] = "script"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "A short name."))
     role: str | None = attrs.field(
         default=None, metadata=spec("ref", "The role it is for.", refers_to=("role",))
@@ -438,10 +591,13 @@ class Scenario(Entity):
 
     kind: ClassVar[str] = "scenario"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     title: str = attrs.field(default="", metadata=spec("text", "A one-line title."))
     touchpoint: str = attrs.field(
-        metadata=spec("id", "Where it happens.", required=True, refers_to=("touchpoint",))
+        default=None,
+        metadata=spec("id", "Where it happens.", required=True, refers_to=("touchpoint",)),
     )
     customer: str | None = attrs.field(
         default=None, metadata=spec("ref", "Who it happens to.", refers_to=("customer",))
@@ -463,7 +619,9 @@ class Metric(Entity):
 
     kind: ClassVar[str] = "metric"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "What is measured."))
     owner: str | None = attrs.field(
         default=None,
@@ -512,10 +670,14 @@ class Program(Entity):
 
     kind: ClassVar[str] = "program"
 
-    id: str = attrs.field(metadata=spec("id", "Unique across the whole model.", required=True))
+    id: str = attrs.field(
+        default=None, metadata=spec("id", "Unique across the whole model.", required=True)
+    )
     name: str = attrs.field(default="", metadata=spec("text", "A short name."))
     audience: Audience = attrs.field(
-        factory=Audience, metadata=spec("audience", "`{roles: [...], departments: [...]}`.")
+        factory=Audience,
+        converter=_audience,
+        metadata=spec("audience", "`{roles: [...], departments: [...]}`."),
     )
     formats: tuple[str, ...] = attrs.field(
         factory=tuple,

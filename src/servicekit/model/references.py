@@ -115,33 +115,40 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
 
 
 def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
-    seen: dict[str, str] = {}
+    """Ids are unique across every kind of entity, fail points included."""
+    seen: dict[str, tuple[str, str, Path]] = {}
     for section in SECTIONS:
         for key in getattr(model, section.name):
-            if key in seen:
-                yield Problem(
-                    message=f"duplicate id {key!r}: already used by a {seen[key]}",
-                    kind=section.kind,
-                    subject=key,
-                    field=("id",),
-                    value=key,
-                )
+            first = seen.get(key)
+            if first is None:
+                seen[key] = (section.kind, key, ("id",))
             else:
-                seen[key] = section.kind
+                yield _duplicate(key, first, section.kind, key, ("id",))
     for role in model.roles.values():
         for index, handoff in enumerate(role.serves):
             for fp_index, fail_point in enumerate(handoff.fail_points):
-                if fail_point.id in seen:
-                    yield Problem(
-                        message=f"duplicate id {fail_point.id!r}: already used by a "
-                        f"{seen[fail_point.id]}",
-                        kind="role",
-                        subject=role.id,
-                        field=("serves", index, "fail_points", fp_index, "id"),
-                        value=fail_point.id,
-                    )
+                here: Path = ("serves", index, "fail_points", fp_index, "id")
+                first = seen.get(fail_point.id)
+                if first is None:
+                    seen[fail_point.id] = ("fail point", role.id, here)
                 else:
-                    seen[fail_point.id] = "fail point"
+                    yield _duplicate(fail_point.id, first, "role", role.id, here)
+
+
+def _duplicate(
+    key: str, first: tuple[str, str, Path], kind: str, subject: str, field: Path
+) -> Problem:
+    """A second use of ``key``, after ``first`` (its kind, entity and field)."""
+    first_kind, first_subject, first_field = first
+    return Problem(
+        message=f"duplicate id {key!r}: already used by the {first_kind}",
+        hint="ids must be unique across the whole model",
+        kind=kind,
+        subject=subject,
+        field=field,
+        value=key,
+        other=(first_subject, first_field),
+    )
 
 
 def _reporting_loops(model: ServiceModel) -> Iterator[Problem]:

@@ -12,11 +12,10 @@ Examples
 >>> model = ServiceModel(
 ...     name="Kiosk",
 ...     customers=[Customer(id="guest")],
-...     roles=[Role(id="barista", serves=[Handoff(source="barista", target="runner")]),
-...            Role(id="runner")],
+...     roles=[Role(id="barista", serves=["runner"]), Role(id="runner")],
 ...     touchpoints=[Touchpoint(id="counter", role="runner", customers=["guest"])],
 ... )
->>> model.roles["barista"].serves[0].target
+>>> model.roles["barista"].serves[0].to
 'runner'
 >>> sorted(model.chain.graph.nodes)
 ['barista', 'counter', 'guest', 'runner']
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from servicekit._runtime import later
+from servicekit._words import plural
 from servicekit.errors import ModelError, Problem, UnknownIdError
 from servicekit.model.entities import (
     AuditSettings,
@@ -43,6 +43,7 @@ from servicekit.model.entities import (
     Script,
     SourceLocation,
     Touchpoint,
+    build,
 )
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.references import model_problems
@@ -60,24 +61,110 @@ __all__ = ["ServiceModel"]
 E = TypeVar("E")
 
 
-def _keyed(value: Mapping[str, E] | Iterable[E]) -> FrozenDict[str, E]:
-    """Entities keyed by id, from a list of them or a mapping id -> entity."""
-    if isinstance(value, FrozenDict):
+class Entities(FrozenDict[str, E]):
+    """The entities of one section, keyed by id; an unknown id raises
+    :class:`~servicekit.UnknownIdError` with the nearest known ids.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> try:
+    ...     servicekit.load_example().roles["spoter"]
+    ... except servicekit.UnknownIdError as err:
+    ...     print(err)
+    unknown role 'spoter'; did you mean 'spotter'?
+    """
+
+    __slots__ = ("kind",)
+
+    def __init__(self, data: Mapping[str, E] | Iterable[tuple[str, E]] = (), *, kind: str = "id"):
+        super().__init__(data)
+        self.kind = kind
+
+    def __getitem__(self, key: str) -> E:
+        try:
+            return self._data[key]
+        except KeyError:
+            raise UnknownIdError(key, kind=self.kind, candidates=list(self._data)) from None
+        except TypeError:  # an unhashable id
+            raise UnknownIdError(key, kind=self.kind) from None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_entities, (self._data, self.kind))
+
+
+def _entities(data: Mapping[str, E], kind: str) -> Entities[E]:
+    return Entities(data, kind=kind)
+
+
+def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
+    """Entities keyed by id, from a list of entities or mappings, or a mapping id -> entity."""
+    if isinstance(value, Entities) and value.kind == kind:
         return value
     if isinstance(value, Mapping):
-        return FrozenDict(value)
+        return Entities(value, kind=kind)
     keyed: dict[str, Any] = {}
-    problems = []
+    problems: list[Problem] = []
     for item in value:
+        if isinstance(item, Mapping):
+            try:
+                item = build(cls, item)
+            except ModelError as err:
+                problems.extend(err.problems)
+                continue
         key = getattr(item, "id", None)
         if key in keyed:
             problems.append(
-                Problem(message=f"duplicate id {key!r}", subject=key, field=("id",), value=key)
+                Problem(
+                    message=f"duplicate id {key!r}: already used by a {kind}",
+                    kind=kind,
+                    subject=key,
+                    field=("id",),
+                    value=key,
+                )
             )
         keyed[key if isinstance(key, str) else repr(item)] = item
     if problems:
         raise ModelError(problems)
-    return FrozenDict(keyed)
+    return Entities(keyed, kind=kind)
+
+
+def _customers(value: Iterable[Customer | Mapping[str, Any]]) -> Entities[Customer]:
+    return _keyed(value, Customer, "customer")
+
+
+def _roles(value: Iterable[Role | Mapping[str, Any]]) -> Entities[Role]:
+    return _keyed(value, Role, "role")
+
+
+def _touchpoints(value: Iterable[Touchpoint | Mapping[str, Any]]) -> Entities[Touchpoint]:
+    return _keyed(value, Touchpoint, "touchpoint")
+
+
+def _principles(value: Iterable[Principle | Mapping[str, Any]]) -> Entities[Principle]:
+    return _keyed(value, Principle, "principle")
+
+
+def _scripts(value: Iterable[Script | Mapping[str, Any]]) -> Entities[Script]:
+    return _keyed(value, Script, "script")
+
+
+def _scenarios(value: Iterable[Scenario | Mapping[str, Any]]) -> Entities[Scenario]:
+    return _keyed(value, Scenario, "scenario")
+
+
+def _metrics(value: Iterable[Metric | Mapping[str, Any]]) -> Entities[Metric]:
+    return _keyed(value, Metric, "metric")
+
+
+def _programs(value: Iterable[Program | Mapping[str, Any]]) -> Entities[Program]:
+    return _keyed(value, Program, "program")
+
+
+def _audit(value: AuditSettings | Mapping[str, Any]) -> AuditSettings:
+    if isinstance(value, Mapping):
+        return build(AuditSettings, value)
+    return value
 
 
 def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
@@ -109,7 +196,7 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ServiceModel:
     """The whole model: every entity keyed by id, plus its :attr:`chain`.
 
@@ -120,15 +207,18 @@ class ServiceModel:
 
     name: str = attrs.field(default="")
     description: str = attrs.field(default="")
-    customers: FrozenDict[str, Customer] = attrs.field(factory=FrozenDict, converter=_keyed)
-    roles: FrozenDict[str, Role] = attrs.field(factory=FrozenDict, converter=_keyed)
-    touchpoints: FrozenDict[str, Touchpoint] = attrs.field(factory=FrozenDict, converter=_keyed)
-    principles: FrozenDict[str, Principle] = attrs.field(factory=FrozenDict, converter=_keyed)
-    scripts: FrozenDict[str, Script] = attrs.field(factory=FrozenDict, converter=_keyed)
-    scenarios: FrozenDict[str, Scenario] = attrs.field(factory=FrozenDict, converter=_keyed)
-    metrics: FrozenDict[str, Metric] = attrs.field(factory=FrozenDict, converter=_keyed)
-    programs: FrozenDict[str, Program] = attrs.field(factory=FrozenDict, converter=_keyed)
-    audit_settings: AuditSettings = attrs.field(factory=AuditSettings)
+    customers: Entities[Customer] = attrs.field(factory=tuple, converter=_customers)
+    roles: Entities[Role] = attrs.field(factory=tuple, converter=_roles)
+    touchpoints: Entities[Touchpoint] = attrs.field(factory=tuple, converter=_touchpoints)
+    principles: Entities[Principle] = attrs.field(factory=tuple, converter=_principles)
+    scripts: Entities[Script] = attrs.field(factory=tuple, converter=_scripts)
+    scenarios: Entities[Scenario] = attrs.field(factory=tuple, converter=_scenarios)
+    metrics: Entities[Metric] = attrs.field(factory=tuple, converter=_metrics)
+    programs: Entities[Program] = attrs.field(factory=tuple, converter=_programs)
+    #: The model's ``audit:`` section; ``ServiceModel(audit=...)`` as the YAML says it.
+    audit_settings: AuditSettings = attrs.field(
+        factory=AuditSettings, converter=_audit, alias="audit"
+    )
     #: Where each entity was written, when the model was loaded from YAML.
     sources: FrozenDict[str, SourceLocation] = attrs.field(
         factory=FrozenDict, converter=FrozenDict, eq=False, repr=False
@@ -158,6 +248,11 @@ class ServiceModel:
         if where is None or problem.line is not None:
             return problem
         return problem.at(where.path, where.line, where.column)
+
+    def __repr__(self) -> str:
+        """``<ServiceModel 'Name': 2 customers, 11 roles, ...>``: what it holds, in words."""
+        held = ", ".join(plural(n, s[:-1], s) for s, n in self.counts().items() if n)
+        return f"<ServiceModel {self.name!r}: {held or 'empty'}>"
 
     # -- lookups ------------------------------------------------------------------------
 

@@ -287,8 +287,8 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
             )
 
 
-def _entities_of(name: str) -> tuple[Check, Explain]:
-    """Checks for a tuple of nested entities; ``name`` is the class, for messages."""
+def _entities_of(name: str, entry: str) -> tuple[Check, Explain]:
+    """Checks for a tuple of nested entities: ``name`` is the class, ``entry`` what YAML writes."""
 
     def ok(value: object) -> bool:
         return type(value) is tuple and all(type(item).__name__ == name for item in value)
@@ -299,8 +299,10 @@ def _entities_of(name: str) -> tuple[Check, Explain]:
             yield (), f"{what} must be a list, not {describe(value)}", hint
             return
         for index, item in enumerate(value):
-            if type(item).__name__ != name:
-                yield (index,), f"each entry of {what} must be a {name}, not {describe(item)}", None
+            if item is None:
+                yield (index,), f"each entry of {what} must not be null", "remove the empty entry"
+            elif type(item).__name__ != name:
+                yield (index,), f"each entry of {what} must be {entry}, not {describe(item)}", None
 
     return ok, explain
 
@@ -352,8 +354,20 @@ SHAPES: Mapping[str, Shape] = {
             "rule id -> off, error, warning or info",
             {"type": "object"},
         ),
-        _shape("handoffs", *_entities_of("Handoff"), "nested", "ids or hand-offs", {}),
-        _shape("fail_points", *_entities_of("FailPoint"), "nested", "a list of fail points", {}),
+        _shape(
+            "handoffs",
+            *_entities_of("Handoff", "a role id or a mapping with 'to'"),
+            "nested",
+            "ids or hand-offs",
+            {},
+        ),
+        _shape(
+            "fail_points",
+            *_entities_of("FailPoint", "a mapping with an id (a fail point)"),
+            "nested",
+            "a list of fail points",
+            {},
+        ),
         _shape("scope", *_entity_of("PrincipleScope", optional=True), "nested", "a mapping", {}),
         _shape("audience", *_entity_of("Audience", optional=False), "nested", "a mapping", {}),
         _shape("settings", *_entity_of("AuditSettings", optional=False), "nested", "a mapping", {}),

@@ -12,7 +12,6 @@ keys, too deep nesting) are collected in a :class:`Collector`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -123,8 +122,6 @@ class Collector:
         #: True once some file could not be read or parsed: the model is then incomplete,
         #: and checking its references would only add noise.
         self.broken = False
-        #: Registers an id (value, its node, its kind); False when already taken.
-        self.claim: Callable[[str, Any, str], bool] = lambda key, node, kind: True
 
     def at(self, node: Any, message: str, hint: str | None = None) -> None:
         if node is None:  # an alias or a too-deep node, reported where it was found

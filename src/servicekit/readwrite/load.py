@@ -11,7 +11,7 @@ Examples
 ...     serves: [runner]
 ...   - id: runner
 ... ''')
->>> model.roles["barista"].serves[0].target
+>>> model.roles["barista"].serves[0].to
 'runner'
 >>> try:
 ...     text = "servicekit: 1\\nroles:\\n  - id: a\\n    serves: [b]\\n"

@@ -13,16 +13,18 @@ keys exist, and what each holds, comes from the entities' field table
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator
 from typing import Any
+
+import attrs
 
 from servicekit.errors import ModelError, did_you_mean, suggest
 from servicekit.model.entities import (
     AuditSettings,
     Entity,
-    FailPoint,
-    Handoff,
+    Role,
     SourceLocation,
+    build,
     field_specs,
 )
 from servicekit.model.sections import HEADER, NESTED, SECTIONS, TOP_LEVEL
@@ -99,12 +101,18 @@ def python_value(node: Any, read: str) -> Any:
     return _DROPPED
 
 
-def locate(node: Any, field: tuple[str | int, ...]) -> Any:
-    """The node of ``field`` inside an entity's mapping, or the nearest one above it."""
+def locate(node: Any, field: tuple[str | int, ...], *, at_key: bool = False) -> Any:
+    """The node of ``field`` inside an entity's mapping, or the nearest one above it.
+
+    With ``at_key``, the last step names a key, and its key (not its value) is the node.
+    """
     at = node
-    for step in field:
+    last = len(field) - 1
+    for number, step in enumerate(field):
         if type(at) is Map and isinstance(step, str) and step in at.pairs:
-            found = at.pairs[step][1]
+            key, found = at.pairs[step]
+            if at_key and number == last:
+                return key
             if found is None:
                 break
             at = found
@@ -117,6 +125,64 @@ def locate(node: Any, field: tuple[str | int, ...]) -> Any:
     return at
 
 
+def entity_data(cls: type[Entity], node: Map) -> dict[str, Any]:
+    """The mapping of an entity as plain Python, each value read as its field's shape reads.
+
+    Keys the entity does not have are kept (read as text), for :func:`build` to name.
+    """
+    keys = _keys(cls)
+    data: dict[str, Any] = {}
+    for name, (_, value) in node.pairs.items():
+        entry = keys.get(name)
+        if entry is None:
+            result = python_value(value, "text")
+        else:
+            shape = entry[1].shape
+            if SHAPES[shape].read == "nested":
+                result = _nested_data(shape, value)
+            else:
+                result = python_value(value, SHAPES[shape].read)
+        if result is not None and result is not _DROPPED:
+            data[name] = result
+    return data
+
+
+def _nested_data(shape: str, node: Any) -> Any:
+    """The value of a field of nested entities: mappings read as their entity, ids as text."""
+    cls = NESTED[shape]
+    if type(node) is Map:
+        return entity_data(cls, node)
+    if type(node) is Seq:
+        return tuple(
+            entity_data(cls, item) if type(item) is Map else python_value(item, "text")
+            for item in node
+            if item is not None
+        )
+    return python_value(node, "text")
+
+
+def _without(data: Any, bad: list[tuple[str | int, ...]]) -> Any:
+    """``data`` without the values at each of the ``bad`` paths (a key, or a list's entry)."""
+    if not bad:
+        return data
+    if () in bad:
+        return _GONE
+    below: dict[str | int, list[tuple[str | int, ...]]] = {}
+    for path in bad:
+        below.setdefault(path[0], []).append(path[1:])
+    if isinstance(data, dict):
+        kept = {key: _without(value, below.get(key, [])) for key, value in data.items()}
+        return {key: value for key, value in kept.items() if value is not _GONE}
+    if isinstance(data, tuple):
+        kept_items = (_without(value, below.get(index, [])) for index, value in enumerate(data))
+        return tuple(value for value in kept_items if value is not _GONE)
+    return data  # a path below a plain value: nothing more to take away
+
+
+#: What :func:`_without` leaves where a value was taken away.
+_GONE: Any = object()
+
+
 class Reader:
     """Gathers the entities of every document of every file into one model."""
 
@@ -125,13 +191,10 @@ class Reader:
         self.header: dict[str, tuple[Any, str, str, Any]] = {}  # key -> (value, where, path, node)
         self.entities: dict[str, dict[str, Entity]] = {s.name: {} for s in SECTIONS}
         self.nodes: dict[str, tuple[str, Map]] = {}  # id -> (path, mapping)
-        #: (id, list key) -> the YAML index of each built entry, where entries were dropped.
-        self.indexes: dict[tuple[str, str], list[int]] = {}
         self.first: dict[str, tuple[str, str]] = {}  # id -> (kind, "file:line:column")
         self.skipped: set[str] = set()
         self.audit: dict[str, str] = {}
         self.audit_node: tuple[str, Map] | None = None
-        ctx.claim = self.claim
 
     def claim(self, key: str, node: Any, kind: str) -> bool:
         """Registers the id ``key`` of a ``kind``; reports it when some entity already has it."""
@@ -220,13 +283,16 @@ class Reader:
         self.header.setdefault(name, (value, here, self.ctx.path, node))
 
     def audit_section(self, node: Any) -> None:
-        settings = self.nested("settings", node, None)
-        if not isinstance(settings, AuditSettings):
-            if settings is not None and settings is not _DROPPED:
+        if is_null(node):
+            return
+        if type(node) is not Map:
+            if node is not None:
                 self.ctx.at(node, f"the audit section must be a mapping, not {describe_node(node)}")
             return
-        self.audit_node = (self.ctx.path, node)
-        self.audit.update(settings.rules)
+        settings, _ = self.entity(AuditSettings, node)
+        if settings is not None:
+            self.audit_node = (self.ctx.path, node)
+            self.audit.update(settings.rules)
 
     def section(self, section: str, node: Any) -> None:
         ctx = self.ctx
@@ -246,136 +312,57 @@ class Reader:
                 else:
                     ctx.at(item, f"each of {section} must be a mapping, not {describe_node(item)}")
                 continue
-            key = self.entity_id(item, info.kind)
-            if key is None:
-                if "id" in item.pairs and not is_null(item.pairs["id"][1]):
-                    self.entity(info.entity, item, owner=None)  # its check names the bad id
+            id_node = item.pairs["id"][1] if "id" in item.pairs else None
+            key = python_value(id_node, "text") if id_node is not None else None
+            if type(key) is not str or not key:
+                self.entity(info.entity, item)  # its check says what is wrong with the id
                 continue
-            if not self.claim(key, item.pairs["id"][1], info.kind):
+            if not self.claim(key, id_node, info.kind):
                 continue
             self.nodes[key] = (ctx.path, item)
-            built = self.entity(info.entity, item, owner=key)
-            if built is None:
-                self.skipped.add(key)
-            else:
+            built, rest = self.entity(info.entity, item)
+            if built is not None:
                 table[key] = built
-
-    def entity_id(self, node: Map, kind: str) -> str | None:
-        """The id of an entity's mapping, when it has a usable one (problems reported)."""
-        if "id" not in node.pairs:
-            self.ctx.at(node, f"a {kind} needs an id")
-            return None
-        value = python_value(node.pairs["id"][1], "text")
-        if type(value) is str and value:
-            return value
-        if value is None:
-            self.ctx.at(node.pairs["id"][1] or node, f"a {kind}'s 'id' must not be empty")
-        return None  # anything else is reported when the entity checks its id
-
-    # -- entities -------------------------------------------------------------------------
-
-    def entity(
-        self, cls: type[Entity], node: Map, *, owner: str | None, extra: Mapping[str, Any] = {}
-    ) -> Any:
-        """``cls`` built from ``node``; ``None`` when it cannot be (every problem reported)."""
-        ctx = self.ctx
-        keys = _keys(cls)
-        values: dict[str, Any] = dict(extra)
-        for name, (key_event, value) in node.pairs.items():
-            entry = keys.get(name)
-            if entry is None:
-                ctx.at(
-                    key_event,
-                    f"unknown key {name!r} in a {cls.kind}",
-                    did_you_mean(suggest(name, list(keys))) or "known keys: " + ", ".join(keys),
-                )
-                continue
-            attribute, field = entry
-            shape = SHAPES[field.shape]
-            if shape.read == "nested":
-                result = self.nested(field.shape, value, owner)
+            elif rest is not None:
+                table[key] = rest  # the load fails; the model still checks the rest of it
             else:
-                result = python_value(value, shape.read)
-            if result is not None and result is not _DROPPED:
-                values[attribute] = result
-        missing = False
-        for key, (attribute, field) in keys.items():
-            if field.required and attribute not in values:
-                missing = True
-                if key == "id":
-                    if key not in node.pairs:
-                        ctx.at(node, f"a {cls.kind} needs an id")
-                    else:
-                        ctx.at(node.pairs[key][1] or node, f"a {cls.kind}'s 'id' must not be empty")
-                elif key == "to":
-                    ctx.at(node, f"a hand-off of role {owner!r} needs 'to': the role receiving it")
-                else:
-                    at = node.pairs[key][1] if key in node.pairs else node
-                    ctx.at(at or node, f"{cls.kind} {owner!r} needs {key!r}")
-        if missing:
-            return None
+                self.skipped.add(key)
+
+    def entity(self, cls: type[Entity], node: Map) -> tuple[Any, Any]:
+        """``cls`` built from ``node``, and ``None``; or, when it has problems (every one
+        reported), ``None`` and the entity without its bad values, if that can be built, so
+        that the model's own checks still see the rest of it.
+
+        The ids of the fail points of a role are claimed here, in file order; a fail point
+        whose id is taken is reported and left out.
+        """
+        data = entity_data(cls, node)
+        bad: list[tuple[str | int, ...]] = []
         try:
-            return cls(**values)
+            built = build(cls, data)
         except ModelError as err:
             for problem in err.problems:
-                ctx.located(problem, locate(node, problem.field))
-            return None
+                self.ctx.located(problem, locate(node, problem.field, at_key=problem.at_key))
+            bad = [problem.field for problem in err.problems]
+            try:
+                built = build(cls, _without(data, bad))
+            except ModelError:
+                return None, None
+        taken = list(self.fail_point_claims(built, node))
+        if taken:
+            bad += taken
+            built = build(cls, _without(data, bad))
+        return (None, built) if bad else (built, None)
 
-    def nested(self, shape: str, node: Any, owner: str | None) -> Any:
-        """The value of a field whose shape is nested entities (hand-offs, fail points ...)."""
-        if is_null(node):
-            return None
-        if node is None:
-            return _DROPPED
-        cls = NESTED[shape]
-        if shape in ("handoffs", "fail_points"):
-            if type(node) is not Seq:
-                return python_value(node, "text")  # the owner's check names what is wrong
-            built = []
-            indexes = []
-            for index, item in enumerate(node):
-                found = self.list_entry(cls, item, owner)
-                if found is not None:
-                    built.append(found)
-                    indexes.append(index)
-            if owner is not None and len(indexes) != len(node):
-                self.indexes[owner, "serves" if shape == "handoffs" else "fail_points"] = indexes
-            return tuple(built)
-        if type(node) is not Map:
-            return python_value(node, "text")
-        return self.entity(cls, node, owner=owner)
-
-    def list_entry(self, cls: type[Entity], item: Any, owner: str | None) -> Any:
-        ctx = self.ctx
-        if item is None:
-            return None  # dropped, already reported
-        if cls is Handoff:
-            if type(item) is ScalarEvent:
-                target = python_value(item, "text")
-                if target is None:
-                    ctx.at(item, f"each entry of the serves of role {owner!r} must not be null")
-                    return None
-                try:
-                    return Handoff(source=owner or "", target=target)
-                except ModelError as err:
-                    for problem in err.problems:
-                        ctx.located(problem, item)
-                    return None
-            if type(item) is not Map:
-                ctx.at(
-                    item,
-                    f"a hand-off of role {owner!r} must be a role id or a mapping, "
-                    f"not {describe_node(item)}",
-                )
-                return None
-            return self.entity(Handoff, item, owner=owner, extra={"source": owner or ""})
-        if type(item) is not Map:
-            ctx.at(item, f"a fail point must be a mapping, not {describe_node(item)}")
-            return None
-        found = self.entity(FailPoint, item, owner=owner)
-        if found is not None and not self.claim(found.id, item.pairs["id"][1], "fail point"):
-            return None
-        return found
+    def fail_point_claims(self, entity: Any, node: Map) -> Iterator[tuple[str | int, ...]]:
+        """Claims the ids of ``entity``'s fail points; yields where those already taken are."""
+        if not isinstance(entity, Role):
+            return
+        for index, handoff in enumerate(entity.serves):
+            for number, fail_point in enumerate(handoff.fail_points):
+                at = ("serves", index, "fail_points", number)
+                if not self.claim(fail_point.id, locate(node, (*at, "id")), "fail point"):
+                    yield at
 
     # -- the model ------------------------------------------------------------------------
 
@@ -388,9 +375,7 @@ class Reader:
         parts: dict[str, Any] = {key: value for key, (value, *_rest) in self.header.items()}
         parts.update((section, list(table.values())) for section, table in self.entities.items())
         try:
-            return ServiceModel(
-                **parts, audit_settings=AuditSettings(rules=self.audit), sources=sources
-            )
+            return ServiceModel(**parts, audit=AuditSettings(rules=self.audit), sources=sources)
         except ModelError as err:
             for problem in err.problems:
                 if (
@@ -399,12 +384,20 @@ class Reader:
                     and problem.field != ("id",)
                 ):
                     continue  # a reference to an entity reported where it is written
-                path, node = self.where_of(problem.subject, problem.field)
+                if problem.other is not None and problem.other[0] in self.nodes:
+                    first, first_node = self.where_of(*problem.other)
+                    line, column = where(first_node)
+                    problem = attrs.evolve(
+                        problem, message=f"{problem.message} at {first}:{line}:{column}"
+                    )
+                path, node = self.where_of(problem.subject, problem.field, problem.at_key)
                 self.ctx.path = path
                 self.ctx.located(problem, node)
             return None
 
-    def where_of(self, subject: str | None, field: tuple[str | int, ...]) -> tuple[str, Any]:
+    def where_of(
+        self, subject: str | None, field: tuple[str | int, ...], at_key: bool = False
+    ) -> tuple[str, Any]:
         """The file and node a model problem about ``subject``'s ``field`` points at."""
         if subject is None:
             if field and field[0] in self.header:
@@ -414,11 +407,7 @@ class Reader:
                 return self.audit_node[0], locate(self.audit_node[1], field[1:])
             return self.ctx.path, Seq(1, 1)  # pragma: no cover - every problem names something
         path, node = self.nodes[subject]
-        if len(field) >= 2 and isinstance(field[1], int):
-            indexes = self.indexes.get((subject, str(field[0])))
-            if indexes is not None and field[1] < len(indexes):
-                field = (field[0], indexes[field[1]], *field[2:])
-        return path, locate(node, field)
+        return path, locate(node, field, at_key=at_key)
 
 
 _HEADER_KEYS = frozenset(key for key, _ in HEADER if key != "servicekit")

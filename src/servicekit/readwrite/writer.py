@@ -182,7 +182,7 @@ def _write_handoffs(w: _Writer, indent: str, key: str, value: Any, field: FieldS
     w.lines.append(f"{indent}{key}:")
     for handoff in value:
         if isinstance(handoff, Handoff) and handoff.is_plain:
-            w.lines.append(f"{indent}  - {_scalar(handoff.target)}")
+            w.lines.append(f"{indent}  - {_scalar(handoff.to)}")
         else:
             _entity(w, handoff, indent + "  - ", indent + "    ")
 

@@ -65,7 +65,7 @@ def handoff_rows(chain: ServiceChain) -> Rows:
     for role in chain.model.roles.values():
         for handoff in role.serves:
             fail_points = ", ".join(f"{fp.id} ({fp.rate:g})" for fp in handoff.fail_points)
-            rows.append((handoff.source, handoff.target, handoff.item, fail_points))
+            rows.append((role.id, handoff.to, handoff.item, fail_points))
     return ("from", "to", "item", "fail points (rate)"), rows
 
 
