@@ -27,7 +27,9 @@ __all__ = [
     "ServicekitError",
     "UnknownIdError",
     "UsageError",
+    "clipped",
     "did_you_mean",
+    "shown",
     "suggest",
 ]
 
@@ -38,6 +40,41 @@ class ServicekitError(Exception):
 
 #: The file name of problems in a model built in Python rather than loaded from a file.
 IN_PYTHON = "<model>"
+
+#: Text longer than this many characters is cut when a message shows it.
+MAX_SHOWN = 80
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """``value`` as a message quotes it: its ``repr``, cut short with its length when long.
+
+    A message must stay readable (and small) whatever the model holds: a 10 MB id is
+    shown by its first characters and its length, never echoed whole.
+
+    Examples
+    --------
+    >>> shown("runner"), shown(0.5)
+    ("'runner'", '0.5')
+    >>> shown("x" * 100_000, limit=8)
+    "'xxxxxxxx...' (100,000 characters)"
+    """
+    if isinstance(value, str) and len(value) > limit:
+        cut = repr(value[:limit])
+        return f"{cut[:-1]}...{cut[-1]} ({len(value):,} characters)"
+    return clipped(repr(value), 2 * limit)
+
+
+def clipped(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` as it is, or its first ``limit`` characters and its length when longer.
+
+    Examples
+    --------
+    >>> clipped("spotter"), clipped("ab" * 50, limit=4)
+    ('spotter', 'abab... (100 characters)')
+    """
+    if len(text) > limit:
+        return f"{text[:limit]}... ({len(text):,} characters)"
+    return text
 
 
 @attrs.frozen(kw_only=True)

@@ -126,7 +126,8 @@ def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
         keyed[key if isinstance(key, str) else repr(item)] = item
     if problems:
         raise ModelError(problems)
-    return Entities(keyed, kind=kind)
+    found: Entities[E] = Entities.adopt(keyed, kind=kind)  # type: ignore[assignment]
+    return found
 
 
 def _customers(value: Iterable[Customer | Mapping[str, Any]]) -> Entities[Customer]:
@@ -159,6 +160,10 @@ def _metrics(value: Iterable[Metric | Mapping[str, Any]]) -> Entities[Metric]:
 
 def _programs(value: Iterable[Program | Mapping[str, Any]]) -> Entities[Program]:
     return _keyed(value, Program, "program")
+
+
+def _frozen(value: Mapping[str, SourceLocation]) -> FrozenDict[str, SourceLocation]:
+    return value if type(value) is FrozenDict else FrozenDict(value)
 
 
 def _audit(value: AuditSettings | Mapping[str, Any]) -> AuditSettings:
@@ -221,7 +226,7 @@ class ServiceModel:
     )
     #: Where each entity was written, when the model was loaded from YAML.
     sources: FrozenDict[str, SourceLocation] = attrs.field(
-        factory=FrozenDict, converter=FrozenDict, eq=False, repr=False
+        factory=FrozenDict, converter=_frozen, eq=False, repr=False
     )
 
     def __attrs_post_init__(self) -> None:

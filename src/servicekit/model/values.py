@@ -273,7 +273,9 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
         yield (), f"{what} must be a mapping of rule -> setting, not {describe(value)}", None
         return
     for rule, setting in value.items():
-        if rule not in AUDIT_RULES:
+        if not isinstance(rule, str):
+            yield (), f"{what}: a rule must be named by its id, not {describe(rule)}", None
+        elif rule not in AUDIT_RULES:
             yield (
                 (rule,),
                 f"unknown audit rule {rule!r}",
