@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import platform
 import random
@@ -36,6 +37,7 @@ import networkx as nx
 import yaml
 
 import servicekit
+from servicekit.readwrite.load import MAX_BYTES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
@@ -60,6 +62,8 @@ class Table:
         self.rows: list[tuple[str, str, str, str, str, str]] = []
         self.notes: list[str] = []
         self.ratios: dict[str, str] = {}
+        #: Seconds servicekit.load took on this size's model.
+        self.loaded = 0.0
 
     def add(
         self,
@@ -120,10 +124,15 @@ def model_file(label: str, nodes: int, seed: int, workdir: Path) -> Path:
 # --- the measures -----------------------------------------------------------------------
 
 
+def load(path: Path) -> servicekit.ServiceModel:
+    """``servicekit.load`` of a generated model, whatever its size (1M is over MAX_BYTES)."""
+    return servicekit.load(path, max_bytes=max(MAX_BYTES, path.stat().st_size))
+
+
 def bench_load(table: Table, path: Path) -> servicekit.ServiceModel:
     """servicekit.load vs yaml.load with the C loader, on the same file."""
     gc.collect()
-    ours, model = timed(lambda: servicekit.load(path))
+    ours, model = timed(lambda: load(path))
     gc.collect()
     theirs, data = timed(lambda: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader))
     del data
@@ -138,6 +147,7 @@ def bench_load(table: Table, path: Path) -> servicekit.ServiceModel:
     )
     build, _ = timed(lambda: model.chain)
     table.add("building the chain (own time)", build, None)
+    table.loaded = ours
     return model
 
 
@@ -355,10 +365,10 @@ def build_bare(plain: dict[str, Any]) -> nx.DiGraph:
         for h in role["serves"]:
             handoff = copy(h)
             handoff["fail_points"] = [dict(f) for f in h["fail_points"]]
-            if h["target"] in succ[role["id"]]:
-                succ[role["id"]][h["target"]]["handoffs"].append(handoff)
+            if h["to"] in succ[role["id"]]:
+                succ[role["id"]][h["to"]]["handoffs"].append(handoff)
             else:
-                bare.add_edge(role["id"], h["target"], kind="handoff", handoffs=[handoff])
+                bare.add_edge(role["id"], h["to"], kind="handoff", handoffs=[handoff])
     for t in plain["touchpoints"]:
         bare.add_edge(t["role"], t["id"], kind="serves")
         bare.add_edges_from((t["id"], c, {"kind": "customer"}) for c in t["customers"])
@@ -401,28 +411,78 @@ def bench_memory(table: Table, model: servicekit.ServiceModel) -> None:
     )
 
 
-LOAD_PEAK = r"""
-import gc, sys, tracemalloc, servicekit
+LOAD_RSS = r"""
+import gc, json, os, sys, servicekit
+def status(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+servicekit.loads("servicekit: 1\nroles: [{id: a, serves: [b]}, {id: b}]\n")
 gc.collect()
-tracemalloc.start()
-model = servicekit.load(sys.argv[1])
-peak = tracemalloc.get_traced_memory()[1]
+before = status("VmRSS")
+model = servicekit.load(sys.argv[1], max_bytes=1 << 40)
+peak = status("VmHWM") - before
 gc.collect()
-current = tracemalloc.get_traced_memory()[0]
-print(peak, current, len(model.roles) + len(model.touchpoints) + len(model.customers))
+held = status("VmRSS") - before
+print(json.dumps({"size": os.path.getsize(sys.argv[1]), "peak": peak, "model": held}))
 """
 
 
-def bench_load_peak(table: Table, path: Path) -> None:
-    """tracemalloc peak inside servicekit.load, in a fresh process (the loader's transients)."""
+def load_memory(path: Path) -> dict[str, int]:
+    """Peak resident memory of loading ``path`` in a fresh process (Linux's VmHWM, over
+    what the process held before), the memory its model keeps, and the file's size."""
     out = subprocess.run(
-        [sys.executable, "-c", LOAD_PEAK, str(path)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", LOAD_RSS, str(path)], check=True, capture_output=True, text=True
     ).stdout
-    peak, current, n = (int(x) for x in out.split())
-    table.notes.append(
-        f"peak inside servicekit.load (tracemalloc, fresh process): {peak / 1e6:,.0f} MB, "
-        f"{peak / n:,.0f} B a node (the model it returns: {current / n:,.0f} B a node)."
+    found: dict[str, int] = json.loads(out)
+    return found
+
+
+def bench_load_memory(table: Table, path: Path, what: str) -> None:
+    """Peak memory while loading over the file's size, against the bound: 10x the file
+    plus the model built."""
+    found = load_memory(path)
+    size, peak, model = found["size"], found["peak"], found["model"]
+    bound = 10 * size + model
+    table.add(
+        f"peak memory loading {what} (resident, fresh process) vs 10x file + model",
+        peak,
+        bound,
+        "<= 1x",
+        peak <= bound,
+        unit="MB",
+        short="load memory",
     )
+    table.notes.append(
+        f"loading {what}: peak {peak / size:.1f}x the file's {size / 1e6:.1f} MB; the model "
+        f"keeps {model / size:.1f}x; peak over and above the model: {(peak - model) / size:.1f}x."
+    )
+
+
+def bench_report(table: Table, model: servicekit.ServiceModel, path: Path) -> None:
+    """servicekit report (text and JSON, written out) vs the time servicekit.load took."""
+    import io
+    import json as json_module
+
+    from servicekit.culture.report import build
+    from servicekit.render.json import report_json
+    from servicekit.render.text import report_text
+
+    gc.collect()
+    text_time, _ = timed(lambda: report_text(build(model, path=str(path))))
+    json_time, _ = timed(
+        lambda: json_module.dump(report_json(build(model, path=str(path))), io.StringIO())
+    )
+    for what, took in (("text", text_time), ("JSON", json_time)):
+        table.add(
+            f"report ({what}) vs servicekit.load of the same model",
+            took,
+            table.loaded,
+            "<= 1x",
+            took <= table.loaded,
+            short=f"report {what}",
+        )
 
 
 def bench_startup() -> tuple[str, float, bool]:
@@ -492,12 +552,15 @@ def main(argv: list[str] | None = None) -> int:
         bench_upstream_of_all(table, model, label)
         bench_critical(table, model, picks[: 7 if label == "10k" else 3], label)
         bench_trace(table, model, picks[: 5 if label != "1M" else 1])
+        if label != "1M":
+            bench_report(table, model, path)
         if args.no_memory:
             pass
         elif label != "1M":
             bench_memory(table, model)
-            bench_load_peak(table, path)
+            bench_load_memory(table, path, f"the {label} model")
         else:
+            bench_load_memory(table, path, f"the {label} model")
             table.notes.append(
                 "memory is not traced at 1M: tracemalloc over building a million entities "
                 "takes minutes (the per-node figures at 10k and 100k are flat)."
@@ -505,6 +568,15 @@ def main(argv: list[str] | None = None) -> int:
         del model
         gc.collect()
         table.notes.append(f"this size took {time.perf_counter() - size_started:.0f} s in all.")
+        tables.append(table)
+        print(table.markdown() + "\n", flush=True)
+    if not args.no_memory:
+        flow = workdir / "flow-lists-10MB.yaml"
+        if not flow.exists():
+            flow.write_text(generate.flow_text(10_000_000, args.seed), encoding="utf-8")
+        size = flow.stat().st_size / 1e6
+        table = Table(f"flow-lists: the adversarial model, written as flow lists ({size:.1f} MB)")
+        bench_load_memory(table, flow, "the flow-list model")
         tables.append(table)
         print(table.markdown() + "\n", flush=True)
     what, startup, ok = bench_startup()
