@@ -12,6 +12,7 @@ Every class here keeps its data as attributes and survives ``pickle`` and
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "AuditSettingError",
     "MissingExtraError",
     "ModelError",
+    "Nearest",
     "OutputError",
     "Problem",
     "ServicekitError",
@@ -107,6 +109,9 @@ class Problem:
     at_key: bool = attrs.field(default=False, repr=False)
     #: For a duplicate id: the entity already holding it, and the field where it does.
     other: tuple[str, tuple[str | int, ...]] | None = attrs.field(default=None, repr=False)
+    #: How the message names an entity that has no id of its own (``a hand-off``), for an
+    #: enclosing entity to say whose it is.
+    noun: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def location(self) -> str:
@@ -130,10 +135,35 @@ class Problem:
         return attrs.evolve(self, path=path, line=line, column=column)
 
     def within(
-        self, kind: str | None, subject: str | None, field: tuple[str | int, ...]
+        self,
+        kind: str | None,
+        subject: str | None,
+        field: tuple[str | int, ...],
+        noun: str | None = None,
     ) -> Problem:
-        """The same problem, seen from an enclosing entity: ``field`` leads to this one."""
-        return attrs.evolve(self, kind=kind, subject=subject, field=(*field, *self.field))
+        """The same problem, seen from an enclosing entity: ``field`` leads to this one.
+
+        ``noun`` names the enclosing entity; a message about an entity with no id of its
+        own then says whose it is (``a hand-off of role 'spotter' needs 'to'``).
+
+        Examples
+        --------
+        >>> inner = Problem(message="a fail point needs an id", noun="a fail point")
+        >>> print(inner.within("role", "spotter", ("serves", 0), "role 'spotter'").message)
+        a fail point of role 'spotter' needs an id
+        """
+        message, named = self.message, self.noun
+        if named is not None and noun is not None and named in message:
+            named = f"{named} of {noun}"
+            message = message.replace(self.noun or "", named, 1)
+        return attrs.evolve(
+            self,
+            message=message,
+            kind=kind,
+            subject=subject,
+            field=(*field, *self.field),
+            noun=named,
+        )
 
 
 class ModelError(ServicekitError, ValueError):
@@ -198,7 +228,7 @@ class UnknownIdError(ServicekitError, KeyError):
         super().__init__(id)
 
     def __str__(self) -> str:
-        text = f"unknown {self.kind} {self.id!r}"
+        text = f"unknown {self.kind} {shown(self.id)}"
         if self.note:
             text += f" ({self.note})"
         hint = did_you_mean(self.suggestions)
@@ -252,26 +282,93 @@ class MissingExtraError(ServicekitError, ImportError):
         return (type(self), (self.package, self.extra))
 
 
-#: Above this many candidates, only those that could be a typo of the word (same first
-#: character, length within two) are compared, and at most this many of them: difflib
-#: costs a few microseconds a candidate.
-_MAX_CANDIDATES_FOR_FUZZY = 20_000
+#: Words longer than this get no "did you mean": no mistyped id is that long, and comparing
+#: a huge value with every candidate would take longer than the rest of the load.
+MAX_HINT_LENGTH = 100
+#: The characters of candidates one search compares at most (difflib costs one to three
+#: microseconds a character). Past this, only candidates that could be a typo of the word
+#: are compared: those with its first character and a length within two of its own,
+#: nearest to it in alphabetical order.
+MAX_SEARCH = 200_000
+#: Candidates looked at, at most, while choosing the nearest ones in a large pool.
+_MAX_STEPS = 400_000
+
+
+class Nearest:
+    """Suggestions from one pool of candidates, for many words: ``Nearest(ids)("runer")``.
+
+    ``budget``, a one-item list shared by several pools, is the number of characters all
+    their searches may still compare: a load gives hints until it is spent, so the hints
+    of a model with thousands of unknown ids cost seconds at most, not minutes.
+
+    Examples
+    --------
+    >>> nearest_role = Nearest(["runner", "clerk", "cashier"])
+    >>> nearest_role("runer"), nearest_role("clerc")
+    (('runner',), ('clerk',))
+    """
+
+    __slots__ = ("_budget", "_pool", "_size", "_sorted")
+
+    def __init__(self, candidates: Iterable[str], budget: list[int] | None = None) -> None:
+        self._pool = [c for c in candidates if isinstance(c, str) and len(c) <= MAX_HINT_LENGTH]
+        self._size = sum(map(len, self._pool))
+        self._sorted: list[str] | None = None
+        self._budget = budget
+
+    def __call__(self, word: str, n: int = 3) -> tuple[str, ...]:
+        """The candidates closest to ``word``, best first (at most ``n``)."""
+        if not isinstance(word, str) or not word or len(word) > MAX_HINT_LENGTH:
+            return ()
+        allowed = MAX_SEARCH
+        if self._budget is not None:
+            allowed = min(allowed, self._budget[0])
+            if allowed <= 0:
+                return ()
+        pool = self._pool if self._size <= allowed else self._near(word, allowed)
+        if self._budget is not None:
+            self._budget[0] -= sum(map(len, pool))
+        return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
+
+    def _near(self, word: str, allowed: int) -> list[str]:
+        """The candidates that could be a typo of ``word``, nearest to it alphabetically,
+        up to ``allowed`` characters of them."""
+        if self._sorted is None:
+            self._sorted = sorted(set(self._pool))
+        ordered = self._sorted
+        low = bisect.bisect_left(ordered, word[0])
+        high = bisect.bisect_left(ordered, chr(ord(word[0]) + 1), low)
+        at = bisect.bisect_left(ordered, word, low, high)
+        left, right = at - 1, at
+        size, picked = len(word), list[str]()
+        for _ in range(_MAX_STEPS):
+            if left < low and right >= high:
+                break
+            for index in (right, left):
+                if low <= index < high and abs(len(ordered[index]) - size) <= 2:
+                    allowed -= len(ordered[index])
+                    if allowed < 0:
+                        return picked
+                    picked.append(ordered[index])
+            left, right = left - 1, right + 1
+        return picked
 
 
 def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """The candidates closest to ``word``, best first.
 
+    The work is capped: a word longer than :data:`MAX_HINT_LENGTH` gets no suggestion,
+    and a pool of more than :data:`MAX_SEARCH` characters is narrowed to the likely typos
+    (see :class:`Nearest`, which also serves many words from one pool).
+
     Examples
     --------
     >>> suggest("runer", ["runner", "clerk", "cashier"])
     ('runner',)
+    >>> suggest("x" * 1000, ["x" * 999])
+    ()
     """
-    pool = candidates if isinstance(candidates, Sequence) else list(candidates)
-    if len(pool) > _MAX_CANDIDATES_FOR_FUZZY:
-        first, size = word[:1], len(word)
-        pool = [c for c in pool if c[:1] == first and abs(len(c) - size) <= 2]
-        pool = pool[:_MAX_CANDIDATES_FOR_FUZZY]
-    return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
+    return Nearest(candidates)(word, n)
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str | None:

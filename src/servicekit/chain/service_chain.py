@@ -135,6 +135,9 @@ class ServiceChain:
         return self._kinds[node]
 
     def _require(self, node: str, kind: str | None = None) -> None:
+        if not isinstance(node, str):
+            note = f"an id is a string, not {type(node).__name__}"
+            raise UnknownIdError(node, kind=kind or "node", note=note)
         found = self._kinds.get(node)
         if found is None or (kind is not None and found != kind):
             pool = self._kinds if kind is None else (n for n, k in self._kinds.items() if k == kind)

@@ -34,7 +34,7 @@ import attrs
 
 from servicekit._runtime import later
 from servicekit.culture.rules import RULES
-from servicekit.errors import AuditSettingError, ModelError, UnknownIdError
+from servicekit.errors import AuditSettingError, ModelError, UnknownIdError, shown
 from servicekit.model.entities import AuditSettings
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import FAIL_ON, SEVERITIES
@@ -44,7 +44,7 @@ __all__ = ["Finding", "Findings", "audit", "severity_at_least"]
 
 def _severity(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in SEVERITIES:
-        raise AuditSettingError(f"{attribute.name} must be one of {SEVERITIES}, got {value!r}")
+        raise AuditSettingError(f"{attribute.name} must be one of {SEVERITIES}, got {shown(value)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -161,9 +161,9 @@ def severity_at_least(severity: str, threshold: str) -> bool:
     False
     """
     if severity not in SEVERITIES:
-        raise AuditSettingError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+        raise AuditSettingError(f"severity must be one of {SEVERITIES}, not {shown(severity)}")
     if threshold not in FAIL_ON:
-        raise AuditSettingError(f"--fail-on must be one of {FAIL_ON}, not {threshold!r}")
+        raise AuditSettingError(f"--fail-on must be one of {FAIL_ON}, not {shown(threshold)}")
     if threshold == "never":
         return False
     return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)

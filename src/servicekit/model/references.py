@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from servicekit.errors import Problem, did_you_mean, shown, suggest
+from servicekit.errors import Nearest, Problem, did_you_mean, shown
 from servicekit.model.entities import Entity, field_specs
 from servicekit.model.sections import NESTED, SECTIONS
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from servicekit.model.service_model import ServiceModel
 
 __all__ = [
+    "HINT_BUDGET",
     "MAX_HINTS",
     "MAX_PROBLEMS",
     "data_references",
@@ -31,8 +32,10 @@ __all__ = [
 #: Validation reports at most this many problems.
 MAX_PROBLEMS = 1000
 #: Only the first this-many unknown references get a "did you mean" hint: each costs a
-#: fuzzy search over every id of that kind.
+#: fuzzy search over the ids of that kind.
 MAX_HINTS = 50
+#: The characters the hints of one load may compare in all (about a second or two).
+HINT_BUDGET = 1_000_000
 
 Path = tuple[str | int, ...]
 
@@ -158,7 +161,8 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
     }
     tables["department"] = dict.fromkeys(model.departments)
     hints = itertools.count()
-    candidates: dict[tuple[str, ...], list[str]] = {}
+    budget = [HINT_BUDGET]
+    candidates: dict[tuple[str, ...], Nearest] = {}
     for section in SECTIONS:
         for subject, entity in getattr(model, section.name).items():
             for path, value, kinds in references(entity):
@@ -166,11 +170,11 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
                     continue
                 hint = None
                 if next(hints) < MAX_HINTS:
-                    pool = candidates.get(kinds)
-                    if pool is None:
-                        pool = [i for kind in kinds for i in tables[kind]]
-                        candidates[kinds] = pool
-                    hint = did_you_mean(suggest(value, pool))
+                    nearest = candidates.get(kinds)
+                    if nearest is None:
+                        nearest = Nearest((i for kind in kinds for i in tables[kind]), budget)
+                        candidates[kinds] = nearest
+                    hint = did_you_mean(nearest(value))
                 yield unknown_reference(section.kind, subject, path, value, kinds, hint)
     yield from _reporting_loops(model)
 
@@ -211,7 +215,7 @@ def _duplicate(
     """A second use of ``key``, after ``first`` (its kind, entity and field)."""
     first_kind, first_subject, first_field = first
     return Problem(
-        message=f"duplicate id {key!r}: already used by the {first_kind}",
+        message=f"duplicate id {shown(key)}: already used by the {first_kind}",
         hint="ids must be unique across the whole model",
         kind=kind,
         subject=subject,

@@ -31,7 +31,7 @@ import attrs
 
 from servicekit._runtime import later
 from servicekit._words import plural
-from servicekit.errors import ModelError, Problem, UnknownIdError
+from servicekit.errors import ModelError, Problem, UnknownIdError, shown
 from servicekit.model.entities import (
     AuditSettings,
     Customer,
@@ -116,7 +116,7 @@ def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
         if key in keyed:
             problems.append(
                 Problem(
-                    message=f"duplicate id {key!r}: already used by a {kind}",
+                    message=f"duplicate id {shown(key)}: already used by a {kind}",
                     kind=kind,
                     subject=key,
                     field=("id",),
@@ -179,7 +179,7 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
             if not isinstance(entity, section.entity):
                 yield Problem(
                     message=f"{section.name} must hold {section.entity.__name__} objects, "
-                    f"not {entity!r}",
+                    f"not {shown(entity)}",
                     kind=section.kind,
                     subject=key if isinstance(key, str) else None,
                     field=(),
@@ -187,7 +187,8 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
                 )
             elif getattr(entity, "id", None) != key:
                 yield Problem(
-                    message=f"{section.name}: key {key!r} does not match the id of {entity!r}",
+                    message=f"{section.name}: key {shown(key)} does not match the id of "
+                    f"{shown(entity)}",
                     kind=section.kind,
                     subject=key if isinstance(key, str) else None,
                     field=("id",),
@@ -195,7 +196,7 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
                 )
     if not isinstance(model.audit_settings, AuditSettings):
         yield Problem(
-            message=f"audit_settings must be AuditSettings, not {model.audit_settings!r}",
+            message=f"audit_settings must be AuditSettings, not {shown(model.audit_settings)}",
             field=("audit",),
             value=model.audit_settings,
         )
@@ -290,7 +291,7 @@ class ServiceModel:
 
     def entity(self, id: str) -> Any:
         """Any entity by id, whatever its kind; raises :class:`~servicekit.UnknownIdError`."""
-        for section in SECTIONS:
+        for section in SECTIONS if isinstance(id, str) else ():
             found = getattr(self, section.name).get(id)
             if found is not None:
                 return found
@@ -298,6 +299,8 @@ class ServiceModel:
 
     def kind_of(self, id: str) -> str | None:
         """The kind of entity ``id`` names (``role``, ``touchpoint`` ...), or ``None``."""
+        if not isinstance(id, str):
+            return None
         for section in SECTIONS:
             if id in getattr(self, section.name):
                 return section.kind
@@ -330,9 +333,9 @@ class ServiceModel:
         >>> m.managers_of("a")
         ('b', 'c')
         """
+        current = self.role(role).reports_to
         chain: list[str] = []
         seen = {role}
-        current = self.role(role).reports_to
         while current is not None and current not in seen:
             chain.append(current)
             seen.add(current)
@@ -389,9 +392,9 @@ class ServiceModel:
 
 
 def _lookup(table: Mapping[str, E], id: str, kind: str) -> E:
+    if not isinstance(id, str):
+        raise UnknownIdError(id, kind=kind, note=f"an id is a string, not {type(id).__name__}")
     try:
         return table[id]
     except KeyError:
         raise UnknownIdError(id, kind=kind, candidates=list(table)) from None
-    except TypeError:  # an unhashable id
-        raise UnknownIdError(id, kind=kind) from None

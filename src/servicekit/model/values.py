@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import did_you_mean, suggest
+from servicekit.errors import clipped, did_you_mean, shown, suggest
 from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
 
 __all__ = [
@@ -60,7 +60,7 @@ def describe(value: object) -> str:
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
-    return repr(value)
+    return shown(value)
 
 
 def is_probability(value: object) -> bool:
@@ -169,7 +169,7 @@ def _explain_list(
     value: object, what: str, entry_ok: Check, entry: str, *, empty_ok: bool
 ) -> Iterator[Found]:
     if not isinstance(value, tuple):
-        hint = f"write [{value}]" if isinstance(value, str) else None
+        hint = f"write [{clipped(value)}]" if isinstance(value, str) else None
         yield (), f"{what} must be a list, not {describe(value)}", hint
         return
     for index, item in enumerate(value):
@@ -205,9 +205,9 @@ def _explain_probability(value: object, what: str, hint: str) -> Iterator[Found]
             "write it without quotes, e.g. 0.05" if numeric else None,
         )
     elif not math.isfinite(value):
-        yield (), f"{what} must be a finite number, got {value!r}", None
+        yield (), f"{what} must be a finite number, got {shown(value)}", None
     else:
-        yield (), f"{what} must be between 0 and 1, got {value!r}", hint
+        yield (), f"{what} must be between 0 and 1, got {shown(value)}", hint
 
 
 def _looks_numeric(text: str) -> bool:
@@ -238,7 +238,7 @@ def _explain_catches(value: object, what: str, spec: FieldSpec | None) -> Iterat
         if not is_probability(share):
             for _, message, hint in _explain_probability(
                 share,
-                f"the share of {category!r} defects in {what}",
+                f"the share of {shown(category)} defects in {what}",
                 "a catch is the share of such defects the role stops",
             ):
                 yield (category,), message, hint
@@ -257,7 +257,7 @@ def _explain_choice(value: object, what: str, spec: FieldSpec | None) -> Iterato
         return
     yield (
         (),
-        f"{what} must be one of {', '.join(choices)}, not {value!r}",
+        f"{what} must be one of {', '.join(choices)}, not {shown(value)}",
         did_you_mean(suggest(value, choices)),
     )
 
@@ -278,13 +278,14 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
         elif rule not in AUDIT_RULES:
             yield (
                 (rule,),
-                f"unknown audit rule {rule!r}",
+                f"unknown audit rule {shown(rule)}",
                 did_you_mean(suggest(str(rule), list(AUDIT_RULES))),
             )
         elif setting not in RULE_SETTINGS:
             yield (
                 (rule,),
-                f"audit rule {rule!r} must be off, error, warning or info, not {describe(setting)}",
+                f"audit rule {shown(rule)} must be off, error, warning or info, "
+                f"not {describe(setting)}",
                 did_you_mean(suggest(setting, RULE_SETTINGS)) if isinstance(setting, str) else None,
             )
 
@@ -297,7 +298,7 @@ def _entities_of(name: str, entry: str) -> tuple[Check, Explain]:
 
     def explain(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
         if not isinstance(value, tuple):
-            hint = f"write [{value}]" if isinstance(value, str) else None
+            hint = f"write [{clipped(value)}]" if isinstance(value, str) else None
             yield (), f"{what} must be a list, not {describe(value)}", hint
             return
         for index, item in enumerate(value):

@@ -24,7 +24,15 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import ModelError, Problem, clipped, did_you_mean, shown, suggest
+from servicekit.errors import (
+    ModelError,
+    Nearest,
+    Problem,
+    clipped,
+    did_you_mean,
+    shown,
+    suggest,
+)
 from servicekit.model.entities import (
     AuditSettings,
     Entity,
@@ -35,6 +43,7 @@ from servicekit.model.entities import (
 )
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.references import (
+    HINT_BUDGET,
     MAX_HINTS,
     data_references,
     unknown_reference,
@@ -603,6 +612,8 @@ class Reader:
             if isinstance(department := getattr(role, "department", None), str)
         }
         hints = 0
+        budget = [HINT_BUDGET]
+        nearest: dict[tuple[str, ...], Nearest] = {}
         for kind, subject, refs, (file_number, at, end), removed in self.unbuilt:
             for path, value, kinds in refs:
                 if any(value in known.get(k, ()) for k in kinds):
@@ -610,7 +621,9 @@ class Reader:
                 hint = None
                 if hints < MAX_HINTS:
                     hints += 1
-                    hint = did_you_mean(suggest(value, [i for k in kinds for i in known[k]]))
+                    if kinds not in nearest:
+                        nearest[kinds] = Nearest((i for k in kinds for i in known[k]), budget)
+                    hint = did_you_mean(nearest[kinds](value))
                 problem = unknown_reference(kind, subject, path, value, kinds, hint)
                 spot = self._spot_in(file_number, at, end, _restored(path, removed))
                 self._place(problem, file_number, spot)

@@ -168,8 +168,8 @@ def blueprint(
             raise UsageError(f"depth={depth!r} needs a focus node to count hops from")
         keep: set[str] | None = None
     else:
-        keep = {focus}
-        keep.update(chain.upstream(focus, depth).ids)
+        upstream = chain.upstream(focus, depth).ids  # checks focus names a node
+        keep = {focus, *upstream}
         keep.update(chain.downstream(focus, depth).ids)
 
     def kept(ids: Iterator[str]) -> tuple[str, ...]:

@@ -287,7 +287,7 @@ def report_text(report: Report) -> str:
         lines.append("       (run `servicekit report MODEL` to report on your own model)")
     else:
         lines.append(f"Model: {report.path}")
-    counts = ", ".join(f"{n} {k}" for k, n in model.counts().items() if n)
+    counts = ", ".join(plural(n, k[:-1], k) for k, n in model.counts().items() if n)
     lines.append(f"Holds: {counts or 'nothing'}")
     for part in report.touchpoints:
         tp = part.touchpoint
