@@ -50,6 +50,11 @@ class Reaches(Sequence[Reach]):
         self._distances = distances
         self._kinds = kinds
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The kinds of its own nodes only, not of the whole chain.
+        kinds = {node: self._kinds[node] for node in self._ids}
+        return (Reaches, (self._ids, self._distances, kinds))
+
     @overload
     def __getitem__(self, index: int) -> Reach: ...
 

@@ -13,12 +13,11 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 from typing import Any, cast
 
 import networkx as nx
 
-from servicekit._runtime import gc_paused, later
+from servicekit._runtime import computed_once, gc_paused, later
 from servicekit._words import plural
 from servicekit.chain.algorithms import (
     ComponentIndex,
@@ -83,12 +82,17 @@ def _dispatched_critical(graph: nx.DiGraph[str], node: str, backend: str) -> tup
     return tuple(found)
 
 
+def _chain_of(model: ServiceModel) -> ServiceChain:
+    return model.chain
+
+
 class ServiceChain:
     """The graph of a :class:`~servicekit.ServiceModel` and the questions asked of it.
 
     Get one from ``model.chain``. The networkx graph is :attr:`graph`, frozen:
     any networkx algorithm runs on it, but changes go through the model.
-    Answers are cached, since the chain never changes.
+    Answers are cached, since the chain never changes; every query may be asked from
+    many threads at once. A chain pickles as its model, and is built again on loading.
     """
 
     def __init__(self, model: ServiceModel) -> None:
@@ -97,6 +101,10 @@ class ServiceChain:
         self._kinds: dict[str, str] = {
             node: data["kind"] for node, data in self._graph.nodes(data=True)
         }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its model: the graph and the answers it caches are built again."""
+        return (_chain_of, (self._model,))
 
     def __repr__(self) -> str:
         model = self._model
@@ -324,22 +332,22 @@ class ServiceChain:
             current = idom[current]
         return tuple(found)
 
-    @cached_property
+    @computed_once
     def _predecessors(self) -> dict[str, tuple[str, ...]]:
         """Each node's predecessors, as plain tuples for the hot traversals."""
         return {node: tuple(before) for node, before in self._graph.pred.items()}
 
-    @cached_property
+    @computed_once
     def _successors(self) -> dict[str, tuple[str, ...]]:
         """Each node's successors, as plain tuples for the hot traversals."""
         return {node: tuple(after) for node, after in self._graph.succ.items()}
 
-    @cached_property
+    @computed_once
     def _index(self) -> ComponentIndex:
         with gc_paused():
             return ComponentIndex(self._successors)
 
-    @cached_property
+    @computed_once
     def _dominators(self) -> tuple[list[int], list[bool]]:
         with gc_paused():
             return dominator_tree(self._index)
@@ -410,7 +418,7 @@ class ServiceChain:
             return None
         return best_products(self._predecessors, touchpoint, factor)
 
-    @cached_property
+    @computed_once
     def _catchers(self) -> dict[str, dict[str, float]]:
         """Category -> {role: share of its defects the role lets through}, for roles catching it."""
         catchers: dict[str, dict[str, float]] = {}

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -229,6 +230,10 @@ class ServiceModel:
     sources: FrozenDict[str, SourceLocation] = attrs.field(
         factory=FrozenDict, converter=_frozen, eq=False, repr=False
     )
+    #: The chain, once built (see :attr:`chain`).
+    _chain: ServiceChain | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -262,11 +267,33 @@ class ServiceModel:
 
     # -- lookups ------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def chain(self) -> ServiceChain:
-        """The service chain: the graph of roles, touchpoints and customers."""
-        chain: ServiceChain = later("servicekit.chain.service_chain").ServiceChain(self)
+        """The service chain: the graph of roles, touchpoints and customers.
+
+        Built on first use, once, even when several threads ask for it at the same moment.
+        """
+        chain = self._chain
+        if chain is None:
+            with _CHAIN_LOCKS[id(self) % len(_CHAIN_LOCKS)]:
+                chain = self._chain
+                if chain is None:
+                    chain = later("servicekit.chain.service_chain").ServiceChain(self)
+                    object.__setattr__(self, "_chain", chain)
         return chain
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle and copy keep: the fields, not the chain (it is built again)."""
+        return {
+            field.name: getattr(self, field.name)
+            for field in attrs.fields(type(self))
+            if field.name != "_chain"
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_chain", None)
 
     @cached_property
     def departments(self) -> tuple[str, ...]:
@@ -389,6 +416,10 @@ class ServiceModel:
     def _repr_markdown_(self) -> str:
         text: str = later("servicekit.render.markdown").model_markdown(self)
         return text
+
+
+#: Locks for building chains; a model takes the one at its ``id`` modulo their number.
+_CHAIN_LOCKS = tuple(threading.Lock() for _ in range(16))
 
 
 def _lookup(table: Mapping[str, E], id: str, kind: str) -> E:

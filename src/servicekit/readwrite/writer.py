@@ -167,13 +167,22 @@ def _write_rate(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec 
         w.field(indent, key, _float(value))
 
 
+#: YAML reads a key written without ``?`` (an implicit key) only up to 1024 characters.
+_IMPLICIT_KEY = 1000
+
+
 def _write_mapping(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
     if not value:
         return
     w.lines.append(f"{indent}{key}:")
     for name, setting in value.items():
         shown = _float(setting) if isinstance(setting, float) else _scalar(setting)
-        w.field(indent + "  ", _scalar(name), shown)
+        written = _scalar(name)
+        if len(written) > _IMPLICIT_KEY:  # a long key is written explicitly: '? key' ': value'
+            w.lines.append(f"{indent}  ? {written}")
+            w.lines.append(f"{indent}  : {shown}")
+        else:
+            w.field(indent + "  ", written, shown)
 
 
 def _write_handoffs(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
