@@ -31,7 +31,7 @@ from servicekit.errors import shown
 
 def load_messages(text: str) -> list[str]:
     """The messages (with hints) of loading ``text``."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(text)
     return [f"{p.message}; {p.hint}" if p.hint else p.message for p in info.value.problems]
 
@@ -128,7 +128,7 @@ PYTHON_BUILT: dict[str, tuple[Callable[[], Any], str]] = {
 def test_constructors_refuse_wrong_types_at_once(case: str) -> None:
     """Built in Python, a wrong type is refused by the constructor, naming the field."""
     make, expected = PYTHON_BUILT[case]
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         make()
     assert info.value.problems[0].message.startswith(expected), info.value.problems
 
@@ -216,23 +216,23 @@ def test_huge_values_are_cut_in_load_messages(case: str) -> None:
         text = f"servicekit: 1{'0' * 999_999}\n"
     else:
         text = f"servicekit: 1\n{HUGE_IN_FILES[case]}\n"
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(text)
     assert_short([str(p) for p in info.value.problems])
 
 
 def test_huge_values_are_cut_in_python_built_models() -> None:
     """Built in Python, huge values are cut too: in checks, references and lookups."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         ServiceModel(roles=[Role(id="a", serves=[HUGE])])
     assert_short([str(p) for p in info.value.problems])
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         FailPoint(id="f", rate=HUGE)
     assert_short([str(p) for p in info.value.problems])
-    with pytest.raises(UnknownIdError) as lookup:
+    with pytest.raises(UnknownIdError, match=r"^unknown ") as lookup:
         servicekit.load_example().chain.upstream(HUGE)
     assert_short([str(lookup.value)])
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         Customer(id="c", needs=HUGE)
     assert_short([str(p) for p in info.value.problems])
 

@@ -51,7 +51,7 @@ def dangling_model(count: int, length: int) -> str:
 
 def hint_work(count: int, length: int = 90) -> int:
     """Characters compared for the hints of loading a model with ``count`` dangling ids."""
-    with compared_characters() as counted, pytest.raises(ModelError):
+    with compared_characters() as counted, pytest.raises(ModelError, match=r"error: "):
         loads(dangling_model(count, length))
     return counted[0]
 
@@ -141,7 +141,7 @@ def test_reporting_checks_are_linear(loop: bool) -> None:
 
 def test_reporting_loop_is_reported_once_whatever_its_length() -> None:
     """A loop of 5000 roles is one problem, naming where it closes."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         ServiceModel(roles=reporting_line(5000, loop=True))
     (problem,) = info.value.problems
     assert problem.message.startswith("reports_to forms a loop: r0 -> r1 -> ")

@@ -31,7 +31,7 @@ def expected_position(text: str, token: str) -> tuple[int, int]:
 
 def problem_positions(text: str | bytes) -> list[tuple[int | None, int | None, str]]:
     """(line, column, message) of every problem of loading ``text``."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(text)
     return [(p.line, p.column, p.message) for p in info.value.problems]
 

@@ -72,7 +72,7 @@ def model_of(mistakes: list[str]) -> str:
 @given(st.lists(st.sampled_from(sorted(MISTAKES)), min_size=1, max_size=6))
 def test_k_independent_mistakes_give_every_one_of_their_problems(mistakes: list[str]) -> None:
     """A model with independent mistakes reports each mistake's problems, and nothing more."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(model_of(mistakes))
     found = [p.message for p in info.value.problems]
     expected = [pattern for name in mistakes for pattern in MISTAKES[name][1]]
@@ -85,7 +85,7 @@ def test_k_independent_mistakes_give_every_one_of_their_problems(mistakes: list[
 @pytest.mark.parametrize("name", sorted(MISTAKES), ids=sorted(MISTAKES))
 def test_each_mistake_alone_gives_its_problems(name: str) -> None:
     """Each mistake of the catalogue gives exactly its own problems."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(model_of([name]))
     found = [p.message for p in info.value.problems]
     assert len(found) == len(MISTAKES[name][1]), found
@@ -94,7 +94,7 @@ def test_each_mistake_alone_gives_its_problems(name: str) -> None:
 def test_problems_of_a_duplicate_are_placed_in_the_duplicate() -> None:
     """A dangling reference inside a duplicate is placed in the duplicate, not the first."""
     text = "servicekit: 1\nroles:\n  - id: a\n  - id: a\n    serves: [nobody]\n"
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(text, path="m.yaml")
     assert [str(p) for p in info.value.problems] == [
         "m.yaml:4:9: error: duplicate id 'a': already used by the role at m.yaml:3:9; "
@@ -109,7 +109,7 @@ def test_references_to_a_skipped_entity_are_not_noise() -> None:
         "servicekit: 1\nroles: [{id: r}]\ntouchpoints: [{id: t}]\n"
         "scenarios: [{id: s, touchpoint: t}]\n"
     )
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(text)
     assert [p.message for p in info.value.problems] == ["touchpoint 't' needs 'role'"]
 
@@ -132,7 +132,7 @@ AUDIT_CONFLICTS = {
 def test_audit_rule_set_differently_in_two_documents_is_a_conflict() -> None:
     """A rule set to off in one document and to error in another is reported at the second."""
     text, where = AUDIT_CONFLICTS["two-documents"]
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         loads(text, path="m.yaml")
     assert [str(p) for p in info.value.problems] == [
         f"{where}: error: audit rule 'no-customer' is set twice, differently: 'error' here, "
@@ -178,7 +178,7 @@ def test_every_empty_file_of_a_directory_is_reported(tmp_path: Path) -> None:
         name = list(EMPTY_FILES)[number % len(EMPTY_FILES)]
         (tmp_path / f"{number:02d}-{name}.yaml").write_text(EMPTY_FILES[name])
     (tmp_path / "99-real.yaml").write_text("servicekit: 1\nroles: [{id: a, serves: [b]}]\n")
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         load(tmp_path)
     named = sorted(Path(p.path).name for p in info.value.problems)
     assert named == sorted(p.name for p in tmp_path.iterdir() if p.name != "99-real.yaml")
@@ -190,7 +190,7 @@ def test_broken_files_and_bad_entities_of_a_directory_all_reported(tmp_path: Pat
     (tmp_path / "a.yaml").write_text("servicekit: 1\nroles: [{id: a\n")
     (tmp_path / "b.yaml").write_text("servicekit: 1\nroles: [{id: b, colour: red}]\n")
     (tmp_path / "c.yaml").write_text("")
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         load(tmp_path)
     assert [(Path(p.path).name, p.line) for p in info.value.problems] == [
         ("a.yaml", 3),
@@ -214,7 +214,7 @@ def test_many_unreadable_files_are_each_reported(
         return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(Path, "open", refuse)
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         load(tmp_path)
     assert [(Path(p.path).name, p.line, p.column, p.message) for p in info.value.problems] == [
         ("0.yaml", 1, 1, "cannot read the file: Permission denied"),
@@ -233,7 +233,7 @@ def test_unreadable_directory_is_a_located_error(
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(Path, "iterdir", refuse)
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         load(tmp_path)
     assert [str(p) for p in info.value.problems] == [
         f"{tmp_path}:1:1: error: cannot read the path: Permission denied; "
@@ -262,7 +262,7 @@ def test_entry_that_cannot_be_examined_is_reported(
 def test_name_too_long_is_a_located_error(tmp_path: Path) -> None:
     """A path whose name is longer than the system allows is a located error with a hint."""
     path = tmp_path / ("x" * 300 + ".yaml")
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=r"error: ") as info:
         load(path)
     (problem,) = info.value.problems
     assert (problem.line, problem.column) == (1, 1)
