@@ -8,16 +8,28 @@ from collections.abc import Iterable, Sequence
 
 from servicekit.culture.mapping import Coverage
 from servicekit.render.rows import coverage_rows
+from servicekit.render.tables import csv_cell
 
 __all__ = ["coverage_csv", "csv_text"]
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A header row, then the rows; ``None`` cells are written empty."""
+    """A header row, then the rows; ``None`` cells are written empty.
+
+    Cells are quoted as CSV needs (commas, quotes, line breaks), and a cell a spreadsheet
+    would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return first)
+    is prefixed with ``'``.
+
+    Examples
+    --------
+    >>> print(csv_text(["role", "note"], [["=1+1", 'say "hi", twice']]), end="")
+    role,note
+    '=1+1,"say ""hi"", twice"
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    writer.writerow([csv_cell(cell) for cell in header])
+    writer.writerows(["" if cell is None else csv_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

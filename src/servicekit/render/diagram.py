@@ -44,6 +44,7 @@ flowchart BT
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -52,6 +53,7 @@ from servicekit.chain.service_chain import ServiceChain
 from servicekit.errors import UsageError
 from servicekit.model.entities import Handoff
 from servicekit.render.rows import percent
+from servicekit.render.tables import plain_text
 
 __all__ = ["Blueprint", "Lane", "blueprint", "to_dot", "to_mermaid"]
 
@@ -219,9 +221,29 @@ _MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID_ESCAPES)) + "]")
 
 
 def _mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: entity codes for the characters it parses."""
-    text = " ".join(text.split())
+    """Text safe inside a quoted Mermaid label: on one line, control characters escaped,
+    entity codes for the characters Mermaid parses."""
+    text = " ".join(plain_text(text).split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ESCAPES[m.group()], text)
+
+
+#: A title Mermaid's front matter (YAML) reads as it is, without quotes.
+_PLAIN_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()/+-]*")
+
+
+def _front_matter_title(text: str) -> str:
+    """A title as a YAML value of Mermaid's front matter: plain when it reads back as the
+    same text, else double-quoted (``Joe's Cleaners: Main Street`` would break YAML).
+
+    Examples
+    --------
+    >>> print(_front_matter_title("Corner Dry Cleaner"), _front_matter_title("Joe's: #1"))
+    Corner Dry Cleaner "Joe's: #1"
+    """
+    text = " ".join(plain_text(text).split())
+    if _PLAIN_TITLE.fullmatch(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 #: Mermaid arrows, and lines with no arrowhead, for plain, fail-point and feeds edges.
@@ -296,7 +318,7 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
     about = f", around {focus}" if focus is not None else ""
     lines = [
         "---",
-        f"title: {_mermaid_text(plan.title or 'Service chain')}",
+        f"title: {_front_matter_title(plan.title or 'Service chain')}",
         "---",
         "flowchart BT",
         f"    accTitle: Service blueprint of {_mermaid_text(plan.title or 'a service chain')}"
@@ -372,9 +394,15 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
 
 
 def _dot_string(text: str) -> str:
-    """A double-quoted DOT string; newlines in ``text`` become spaces."""
-    text = " ".join(text.split())
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A double-quoted DOT string; line breaks in ``text`` become spaces, and control
+    characters show escaped."""
+    return '"' + _dot_text(text) + '"'
+
+
+def _dot_text(text: str) -> str:
+    """Text safe inside a double-quoted DOT string."""
+    text = " ".join(plain_text(text).split())
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
@@ -476,11 +504,11 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
             # Keep each front lane a horizontal band, as in a service blueprint.
             lines.append(f"    {{rank=same; {'; '.join(_dot_string(n) for n in lane.nodes)};}}")
     for edge in plan.edges:
-        parts = [" ".join(edge.label.split())] if edge.label else []
-        parts.extend(f"fail point: {' '.join(fp.split())}" for fp in edge.fail_points)
+        parts = [edge.label] if edge.label else []
+        parts.extend(f"fail point: {fp}" for fp in edge.fail_points)
         attributes = []
         if parts:
-            label = "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+            label = "\\n".join(_dot_text(p) for p in parts)
             attributes.append(f'label="{label}"')
         if edge.fail_points:
             attributes.append(f'color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2')

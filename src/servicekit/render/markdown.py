@@ -28,7 +28,7 @@ from servicekit.render.rows import (
     reach_rows,
     suspect_rows,
 )
-from servicekit.render.tables import markdown_cell, markdown_table
+from servicekit.render.tables import markdown_cell, markdown_table, markdown_text
 from servicekit.render.text import guide_lines
 
 __all__ = [
@@ -59,13 +59,11 @@ def model_markdown(model: ServiceModel) -> str:
     back = [r for r in model.roles if r not in model.front_line]
     lines = [f"### {markdown_cell(model.name or 'Service model')}", ""]
     if model.description:
-        lines += [model.description, ""]
+        lines += [markdown_text(model.description), ""]
     lines.append(markdown_table(("section", "entities"), list(model.counts().items()), align="lr"))
-    lines += [
-        "",
-        f"Front line: {', '.join(front) or 'none'}. "
-        f"Behind the line of visibility: {', '.join(back) or 'none'}.",
-    ]
+    front_names = ", ".join(markdown_text(r) for r in front) or "none"
+    back_names = ", ".join(markdown_text(r) for r in back) or "none"
+    lines += ["", f"Front line: {front_names}. Behind the line of visibility: {back_names}."]
     return "\n".join(lines)
 
 
