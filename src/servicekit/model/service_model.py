@@ -49,7 +49,7 @@ from servicekit.model.entities import (
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.references import model_problems
 from servicekit.model.sections import SECTIONS
-from servicekit.model.values import describe
+from servicekit.model.values import SHAPES, is_text
 
 if TYPE_CHECKING:
     from servicekit.chain.service_chain import ServiceChain
@@ -239,14 +239,9 @@ class ServiceModel:
         problems = []
         for key in ("name", "description"):
             value = getattr(self, key)
-            if type(value) is not str:
-                problems.append(
-                    Problem(
-                        message=f"the model's {key} must be a string, not {describe(value)}",
-                        field=(key,),
-                        value=value,
-                    )
-                )
+            if not is_text(value):
+                for _, message, hint in SHAPES["text"].explain(value, f"the model's {key}", None):
+                    problems.append(Problem(message=message, hint=hint, field=(key,), value=value))
         problems.extend(_sections_problems(self))
         if not problems:
             problems.extend(model_problems(self))

@@ -24,6 +24,7 @@ the rate of fail point 'f' must be between 0 and 1, got 1.5
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "checker",
     "describe",
     "is_probability",
+    "is_text",
     "spec",
 ]
 
@@ -134,27 +136,59 @@ class Shape:
 # --- the checks ---------------------------------------------------------------------------
 
 
+#: A lone surrogate: a str can hold one (``"\\udc80"``, from bytes decoded with
+#: ``surrogateescape``), but no UTF-8 file can, so a model holding one could not be saved.
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def is_text(value: object) -> bool:
+    """A str that a UTF-8 file can hold: no lone surrogate (ASCII is checked at once).
+
+    Examples
+    --------
+    >>> is_text("café"), is_text("caf\\udce9"), is_text(b"cafe")
+    (True, False, False)
+    """
+    return type(value) is str and (value.isascii() or _SURROGATE.search(value) is None)
+
+
 def _is_text(value: object) -> bool:
-    return type(value) is str
+    return type(value) is str and (value.isascii() or _SURROGATE.search(value) is None)
 
 
 def _is_id(value: object) -> bool:
-    return type(value) is str and value != ""
+    return value != "" and _is_text(value)
 
 
 def _is_optional_id(value: object) -> bool:
-    return value is None or (type(value) is str and value != "")
+    return value is None or (value != "" and _is_text(value))
 
 
 def _is_texts(value: object) -> bool:
-    return type(value) is tuple and all(type(item) is str for item in value)
+    return type(value) is tuple and all(_is_text(item) for item in value)
 
 
 def _is_ids(value: object) -> bool:
-    return type(value) is tuple and all(type(item) is str and item for item in value)
+    return type(value) is tuple and all(item and _is_text(item) for item in value)
+
+
+def _surrogate_problem(text: str, what: str) -> tuple[str, str]:
+    """The message and hint for ``text`` holding a lone surrogate."""
+    found = _SURROGATE.search(text)
+    where = found.start() if found else 0
+    return (
+        f"{what} holds a lone surrogate ({text[where]!a} at character {where + 1} of "
+        f"{shown(text)}), which no UTF-8 file can hold",
+        "decode the text that became it as UTF-8 (bytes decoded with surrogateescape "
+        "keep their bad bytes this way)",
+    )
 
 
 def _explain_text(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if type(value) is str:
+        message, hint = _surrogate_problem(value, what)
+        yield (), message, hint
+        return
     yield (), f"{what} must be a string, not {describe(value)}", None
 
 
@@ -179,6 +213,8 @@ def _explain_list(
             yield (index,), f"each entry of {what} must not be null", "remove the empty entry"
         elif item == "" and not empty_ok:
             yield (index,), f"each entry of {what} must not be empty", None
+        elif type(item) is str:
+            yield (index,), *_surrogate_problem(item, f"an entry of {what}")
         else:
             yield (index,), f"each entry of {what} must be {entry}, not {describe(item)}", None
 
@@ -220,7 +256,7 @@ def _looks_numeric(text: str) -> bool:
 
 def _is_catches(value: object) -> bool:
     return isinstance(value, Mapping) and all(
-        type(k) is str and k and is_probability(v) for k, v in value.items()
+        k and _is_text(k) and is_probability(v) for k, v in value.items()
     )
 
 
@@ -234,6 +270,9 @@ def _explain_catches(value: object, what: str, spec: FieldSpec | None) -> Iterat
             continue
         if type(category) is not str:
             yield (), f"{what}: a category must be a string, not {describe(category)}", None
+            continue
+        if not _is_text(category):
+            yield (category,), *_surrogate_problem(category, f"a category of {what}")
             continue
         if not is_probability(share):
             for _, message, hint in _explain_probability(
