@@ -69,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
         description="Model how service flows through an organisation, and ask who upstream "
         "shapes what a customer experiences.",
         epilog="Exit codes: 0 success; 1 an audit finding at or above --fail-on; "
-        "2 bad usage or an invalid model.",
+        "2 bad usage, an invalid model or output that cannot be written; 130 interrupted.",
     )
     top.add_argument(
         "--version", action=_Version, nargs=0, help="show program's version number and exit"
