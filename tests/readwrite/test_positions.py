@@ -167,3 +167,19 @@ def test_every_dangling_reference_is_placed_on_its_token(case: tuple[str, list[s
     for ghost, (line, column, message) in zip(ghosts, found, strict=True):
         assert ghost in message
         assert (line, column) == expected_position(text, ghost), (ghost, message)
+
+
+def test_duplicate_fail_points_name_where_the_first_is_written(parser: str) -> None:
+    """A fail point id taken twice, in its own role and in another, names the first's place."""
+    text = (
+        "servicekit: 1\nroles:\n  - id: a\n    serves:\n      - to: b\n"
+        "        fail_points: [{id: f}, {id: f}]\n"
+        "  - id: b\n    serves: [{to: a, fail_points: [{id: f}]}]\n"
+        "customers: [{id: f}]\n"
+    )
+    first = expected_position(text, "f}")
+    found = problem_positions(text)
+    assert [message for _, _, message in found] == [
+        f"duplicate id 'f': already used by the fail point at <string>:{first[0]}:{first[1]}"
+    ] * 3
+    assert [(line, column) for line, column, _ in found] == [(6, 37), (8, 41), (9, 18)]

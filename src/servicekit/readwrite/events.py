@@ -316,6 +316,9 @@ def parse(data: bytes | str, ctx: Collector, on_item: OnItem | None = None) -> l
     documents: list[Any] = []
     stack: list[Any] = []  # open containers, innermost last
     top: Any = None  # stack[-1], or None at the document level
+    # When ``top`` is a sequence, its two append methods (looked up once, not per item).
+    top_items: Any = None
+    top_spots: Any = None
     root: Any = None
     root_spot = 0
     code = spots_code(len(data))
@@ -368,9 +371,9 @@ def parse(data: bytes | str, ctx: Collector, on_item: OnItem | None = None) -> l
                     _surrogate_escape(data, event, ctx)
                     return documents
                 # Attach the scalar to its parent (written out here: the hottest path).
-                if type(top) is Seq:
-                    top.append(node)
-                    top.spots.append(at)
+                if top_items is not None:
+                    top_items(node)
+                    top_spots(at)
                     continue
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 at = event.start_mark.index << 1
@@ -386,11 +389,19 @@ def parse(data: bytes | str, ctx: Collector, on_item: OnItem | None = None) -> l
                     # its shape too. An anchored one is plain data: keep it.
                     top.dropped = event.tag is not None
                 stack.append(top)
+                if kind is SequenceStartEvent:
+                    top_items, top_spots = top.append, top.spots.append
+                else:
+                    top_items = top_spots = None
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 node = stack.pop()
                 at = node.spot
                 top = stack[-1] if stack else None
+                if type(top) is Seq:
+                    top_items, top_spots = top.append, top.spots.append
+                else:
+                    top_items = top_spots = None
                 if node.dropped:
                     node = None
                 elif (

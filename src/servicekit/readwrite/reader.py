@@ -295,6 +295,8 @@ class Reader:
         self._id_spot = array(code)  # the id's own value
         self._spot = array(code)  # the entity's mapping (the id's again for a fail point)
         self._end = array(code)  # where the mapping ends, to read it again (0: not kept)
+        #: Fail points whose place is not worked out yet: id -> (role, hand-off, entry).
+        self._owners: dict[str, tuple[str, int, int]] = {}
         self.skipped: set[str] = set()
         #: Entities built without some of their values: id -> the paths taken away.
         self.removed: dict[str, list[list[Path]]] = {}
@@ -326,6 +328,10 @@ class Reader:
         some entity already has it. ``node`` and ``end`` say where the entity is written."""
         number = self.ids.get(key)
         if number is not None:
+            if key in self._owners:  # a fail point: read its role again to find where
+                role, index, entry = self._owners.pop(key)
+                path = ("serves", index, "fail_points", entry, "id")
+                self._file[number], self._id_spot[number] = self.where_of(role, path)
             self.ctx.at(
                 at,
                 f"duplicate id {shown(key)}: already used by the {_KINDS[self._kind[number]]} at "
@@ -487,7 +493,7 @@ class Reader:
             _, _, data, removed = self.entity(info.entity, node)
             self._unbuilt(info.entity, info.kind, key, data, removed, node, end)
             return
-        built, rest, data, removed = self.entity(info.entity, node)
+        built, rest, data, removed = self.entity(info.entity, node, key)
         if removed:
             self.removed[key] = removed
         if built is not None:
@@ -514,7 +520,9 @@ class Reader:
         if refs:
             self.unbuilt.append((kind, key, refs, (self._file_number, node.spot, end), removed))
 
-    def entity(self, cls: type[Entity], node: Map) -> tuple[Any, Any, Any, list[list[Path]]]:
+    def entity(
+        self, cls: type[Entity], node: Map, owner: str | None = None
+    ) -> tuple[Any, Any, Any, list[list[Path]]]:
         """``cls`` built from ``node``; or, when it has problems (every one reported), ``None``
         and the entity without its bad values, if that can be built, so that the model's own
         checks still see the rest of it. Then the data it was built from, and the paths
@@ -539,7 +547,7 @@ class Reader:
             except ModelError:
                 built = None
         if built is not None:
-            taken = list(self.fail_point_claims(built, node, removed))
+            taken = list(self.fail_point_claims(built, node, removed, owner))
             if taken:
                 data = _without(data, taken)
                 removed.append(taken)
@@ -549,16 +557,31 @@ class Reader:
         return built, None, data, removed
 
     def fail_point_claims(
-        self, entity: Any, node: Map, removed: list[list[Path]]
+        self, entity: Any, node: Map, removed: list[list[Path]], owner: str | None
     ) -> Iterator[Path]:
-        """Claims the ids of ``entity``'s fail points; yields where those already taken are."""
+        """Claims the ids of ``entity``'s fail points; yields where those already taken are.
+
+        Where a fail point is written is worked out only when another one takes its id:
+        the role ``owner`` (the id ``entity`` was claimed under, if it was) is read again
+        then. Without an owner (a role with no id, or a duplicate), it is worked out now.
+        """
         if not isinstance(entity, Role):
             return
         for index, handoff in enumerate(entity.serves):
             for number, fail_point in enumerate(handoff.fail_points):
                 at: Path = ("serves", index, "fail_points", number)
+                key = fail_point.id
+                if owner is not None and key not in self.ids:
+                    self.claim(key, 0, "fail point")
+                    self._owners[key] = (owner, index, number)
+                    continue
                 spot = locate(node, _restored((*at, "id"), removed))
-                if not self.claim(fail_point.id, spot, "fail point"):
+                first = self._owners.get(key)
+                if first is not None and first[0] == owner:  # a fail point of this very role
+                    path = ("serves", first[1], "fail_points", first[2], "id")
+                    self._id_spot[self.ids[key]] = locate(node, _restored(path, removed))
+                    del self._owners[key]
+                if not self.claim(key, spot, "fail point"):
                     yield at
 
     # -- the model ------------------------------------------------------------------------
