@@ -95,7 +95,7 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def _after_fork() -> None:
+def _after_fork() -> None:  # pragma: no cover - runs in forked children only
     """In a forked child, only the forking thread goes on: count only its pauses."""
     global _PAUSE_LOCK
     _PAUSE_LOCK = threading.Lock()

@@ -161,3 +161,66 @@ def test_ctrl_c_stops_quietly_with_130(where: str) -> None:
         process.stderr.close()
     assert "Traceback" not in err
     assert "KeyboardInterrupt" not in err
+
+
+class Failing(io.StringIO):
+    """A stdout whose every write and flush fails with ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+    def flush(self) -> None:
+        raise self.error
+
+
+FULL = OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdout", "message"),
+    [
+        (["--help"], Failing(FULL), "servicekit: error: cannot write output: No space left"),
+        (["--version"], Failing(FULL), "servicekit: error: cannot write output: No space left"),
+        (["report", "--help"], None, "servicekit: error: cannot write output: the standard"),
+        (["--version"], None, "servicekit: error: cannot write output: the standard output"),
+        (["schema"], None, "servicekit schema: error: cannot write output: the standard"),
+        (["schema"], Failing(FULL), "servicekit schema: error: cannot write output: No space"),
+    ],
+    ids=["help-full", "version-full", "help-closed", "version-closed", "closed", "full"],
+)
+def test_output_errors_in_process(
+    argv: list[str],
+    stdout: object,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Called from Python, help, version and answers that cannot be written return 2."""
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)
+
+
+def test_help_to_a_reader_that_went_away_is_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Help piped into a reader that closed (`servicekit --help | head -0`) exits 0."""
+    monkeypatch.setattr(sys, "stdout", Failing(BrokenPipeError(32, "Broken pipe")))
+    with pytest.raises(SystemExit, match="0"):
+        main(["--help"])
+
+
+def test_ctrl_c_while_parsing_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An interrupt before the command runs (while parsing) is exit 130, quietly."""
+    from servicekit.cli import main as cli_main
+
+    def interrupted() -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_main, "parser", interrupted)
+    assert main(["schema"]) == 130
+    assert capsys.readouterr().err == ""

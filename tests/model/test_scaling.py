@@ -104,11 +104,12 @@ def lines_run(work: Callable[[], Any], module: str) -> int:
 
         return local
 
+    previous = sys.gettrace()  # coverage's, when measured: put back after
     sys.settrace(tracer)
     try:
         work()
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
     return counted[0]
 
 

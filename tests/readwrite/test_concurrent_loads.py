@@ -8,6 +8,7 @@ and the last one to end must restore it.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,3 +110,38 @@ def test_many_threads_loading_get_their_models_and_restore_the_collector() -> No
         assert gc.isenabled()
     assert errors == []
     assert found == {n: f"m{n}" for n in range(60)}
+
+
+def test_a_child_forked_during_a_load_has_its_collector_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process forked while another thread loads (its collector paused) gets the collector
+    back: the loading thread does not exist in the child to turn it on."""
+    inside, release = threading.Event(), threading.Event()
+    real = Reader.item
+
+    def held(self: Reader, *args: Any) -> None:
+        inside.set()
+        assert release.wait(10)
+        real(self, *args)
+
+    monkeypatch.setattr(Reader, "item", held)
+    with collector_on():
+        loading = threading.Thread(target=servicekit.loads, args=(MODEL,))
+        loading.start()
+        assert inside.wait(10)
+        assert not gc.isenabled()
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe
+            answer = b"1" if gc.isenabled() else b"0"
+            os.write(write, answer)
+            os._exit(0)
+        os.close(write)
+        answer = os.read(read, 1)
+        os.close(read)
+        os.waitpid(child, 0)
+        release.set()
+        loading.join()
+        assert gc.isenabled()
+    assert answer == b"1"

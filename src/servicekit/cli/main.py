@@ -165,6 +165,8 @@ def _flushed(name: str, failed: Exception | None) -> bool:
     from servicekit.errors import OutputError
 
     try:
+        if isinstance(failed, BrokenPipeError):
+            raise failed
         if failed is not None:
             raise output_error(failed)
         flush()
