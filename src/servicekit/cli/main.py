@@ -161,22 +161,23 @@ class _Watched:
 
 
 def _flushed(name: str, failed: Exception | None) -> bool:
-    """Whether what argparse wrote (help, a version) is out; says why when it cannot be."""
-    from servicekit.errors import OutputError
+    """Whether what argparse wrote (help, a version) is out; says why when it cannot be.
 
-    try:
-        if isinstance(failed, BrokenPipeError):
-            raise failed
-        if failed is not None:
-            raise output_error(failed)
-        flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    except OutputError as err:
-        _silence_stdout()
-        _say(f"{name}: error: {err}")
-        return False
-    return True
+    Nothing but the command table is imported unless something went wrong: help stays fast.
+    """
+    error = failed
+    if error is None:
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError, AttributeError) as err:
+            error = err
+    if error is None:
+        return True
+    _silence_stdout()
+    if isinstance(error, BrokenPipeError):  # `servicekit --help | head -1`
+        return True
+    _say(f"{name}: error: {output_error(error)}")
+    return False
 
 
 def _failed(command: Command, err: Exception) -> int:
