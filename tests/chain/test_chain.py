@@ -343,7 +343,7 @@ def test_unknown_ids_raise_with_suggestions(example: ServiceModel, call: Any, ma
 
 def test_unknown_id_suggestions_are_of_the_right_kind(example: ServiceModel) -> None:
     """Suggestions for a wrong-kind id only name ids of the kind asked for."""
-    with pytest.raises(UnknownIdError) as info:
+    with pytest.raises(UnknownIdError, match="unknown touchpoint 'pick'") as info:
         example.chain.trace("pick")
     assert info.value.suggestions == ("pickup",)
     assert info.value.kind == "touchpoint"
@@ -882,7 +882,7 @@ def test_results_are_exported_and_immutable(example: ServiceModel) -> None:
     """Result classes are importable from servicekit and frozen."""
     assert servicekit.Reaches is Reaches
     suspect = example.chain.trace("pickup")[0]
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="can.t set attribute"):
         suspect.score = 1.0  # type: ignore[misc]
     assert math.isclose(suspect.score, 0.03)
 

@@ -206,7 +206,7 @@ def test_unknown_node_is_exit_2_with_hint(capsys, argv, needle) -> None:  # type
 )
 def test_bad_usage_is_exit_2(capsys, argv) -> None:  # type: ignore[no-untyped-def]
     """Bad usage exits 2 with a usage message, never a traceback."""
-    with pytest.raises(SystemExit) as exc:
+    with pytest.raises(SystemExit, match="2") as exc:
         main(argv)
     assert exc.value.code == 2
     err = capsys.readouterr().err
@@ -502,7 +502,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 def test_version(capsys) -> None:  # type: ignore[no-untyped-def]
     """`--version` prints the package version."""
-    with pytest.raises(SystemExit) as exc:
+    with pytest.raises(SystemExit, match="0") as exc:
         main(["--version"])
     assert exc.value.code == 0
     assert servicekit.__version__ in capsys.readouterr().out

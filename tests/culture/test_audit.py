@@ -459,7 +459,7 @@ def test_rules_table_matches_the_spec() -> None:
 
 def test_rules_table_is_read_only() -> None:
     """Nobody can change the rules table by accident."""
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="does not support item assignment"):
         RULES["new"] = RULES["no-customer"]  # type: ignore[index]
 
 

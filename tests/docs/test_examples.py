@@ -98,7 +98,9 @@ def test_dry_cleaner_copy_is_the_bundled_example() -> None:
 @pytest.mark.parametrize("path", BROKEN, ids=[p.name for p in BROKEN])
 def test_broken_models_are_refused_with_every_problem(path: Path) -> None:
     """The deliberately broken models fail to load, each problem located."""
-    with pytest.raises(servicekit.ModelError) as caught:
+    with pytest.raises(
+        servicekit.ModelError, match=rf"{re.escape(str(path))}:\d+:\d+: error: "
+    ) as caught:
         servicekit.load(path)
     assert len(caught.value.problems) >= 2
     assert all(p.line is not None for p in caught.value.problems)

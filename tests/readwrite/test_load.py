@@ -83,7 +83,7 @@ def edited(line: int, text: str) -> str:
 
 def problems(text: str | bytes, path: str = "m.yaml") -> list[str]:
     """The problems of loading ``text``, as printed."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=rf"^{re.escape(path)}") as info:
         loads(text, path=path)
     return [str(p) for p in info.value.problems]
 
@@ -898,7 +898,7 @@ def test_directory_errors_ordered_by_file(tmp_path: Path) -> None:
     """Problems from several files come ordered by file, then line."""
     (tmp_path / "b.yaml").write_text("servicekit: 1\nroles: [{id: a, x: 1}]\n")
     (tmp_path / "a.yaml").write_text("servicekit: 1\n\nroles: [{id: b, y: 1}]\n")
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match="unknown key 'y'") as info:
         load(tmp_path)
     assert [(Path(p.path).name, p.line) for p in info.value.problems] == [
         ("a.yaml", 3),
@@ -1153,10 +1153,10 @@ def test_save_interrupted_keeps_original(tmp_path: Path, monkeypatch: pytest.Mon
     path.write_bytes(b"original\n")
 
     def interrupt(*args: object) -> None:
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt("pressed mid-save")
 
     monkeypatch.setattr(os, "replace", interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match="pressed mid-save"):
         save(loads(BASE), path)
     monkeypatch.undo()
     assert path.read_bytes() == b"original\n"

@@ -100,5 +100,5 @@ def test_bad_models_fail_the_schema(
     """Typical bad models fail the schema too, as they fail the loader."""
     messages = [error.message for error in _flatten(validator.iter_errors(_data(text)))]
     assert any(expected in m for m in messages), messages
-    with pytest.raises(servicekit.ModelError):
+    with pytest.raises(servicekit.ModelError, match=r"<string>:\d+:\d+: error: "):
         loads(text)
