@@ -57,6 +57,19 @@ def format_servicekit_diagram(
     return _pre(diagram_source(source.strip()))
 
 
+#: Where the YAML reference page shows the tables of keys, generated from the field table.
+KEY_TABLES = "<!-- servicekit: key tables -->"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Put the generated tables of keys where a page asks for them."""
+    if KEY_TABLES not in markdown:
+        return markdown
+    from servicekit.readwrite.schema import key_tables
+
+    return markdown.replace(KEY_TABLES, key_tables())
+
+
 def on_config(config: Any) -> Any:
     """Register the two diagram fences with pymdownx.superfences."""
     superfences = config["mdx_configs"].setdefault("pymdownx.superfences", {})

@@ -30,7 +30,7 @@ def test_problem_is_frozen_and_comparable() -> None:
     """Problems are immutable values."""
     problem = Problem(path="a", line=1, column=1, message="m")
     assert problem == Problem(path="a", line=1, column=1, message="m")
-    with pytest.raises(AttributeError, match="can.t set attribute"):
+    with pytest.raises(AttributeError, match=r"can.t set attribute"):
         problem.line = 2  # type: ignore[misc]
 
 

@@ -882,7 +882,7 @@ def test_results_are_exported_and_immutable(example: ServiceModel) -> None:
     """Result classes are importable from servicekit and frozen."""
     assert servicekit.Reaches is Reaches
     suspect = example.chain.trace("pickup")[0]
-    with pytest.raises(AttributeError, match="can.t set attribute"):
+    with pytest.raises(AttributeError, match=r"can.t set attribute"):
         suspect.score = 1.0  # type: ignore[misc]
     assert math.isclose(suspect.score, 0.03)
 

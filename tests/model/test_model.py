@@ -158,7 +158,7 @@ def test_entities_are_frozen_and_hashable() -> None:
     assert role.catches["stain"] == 1.0
     assert isinstance(role.catches["stain"], float)
     assert hash(role) == hash(Role(id="a", principles=("p",), catches={"stain": 1.0}))
-    with pytest.raises(attrs.exceptions.FrozenInstanceError, match="can.t set attribute"):
+    with pytest.raises(attrs.exceptions.FrozenInstanceError, match=r"can.t set attribute"):
         role.id = "b"  # type: ignore[misc]
     assert FailPoint(id="f", rate=1).rate == 1.0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -14,6 +15,9 @@ from tests.readwrite.test_roundtrip import models
 
 import servicekit
 from servicekit import dump, loads
+from servicekit.model.entities import keys_of
+from servicekit.model.sections import SECTIONS
+from servicekit.readwrite.schema import json_schema, key_tables, schema_text
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +106,25 @@ def test_bad_models_fail_the_schema(
     assert any(expected in m for m in messages), messages
     with pytest.raises(servicekit.ModelError, match=r"<string>:\d+:\d+: error: "):
         loads(text)
+
+
+def test_the_shipped_schema_is_generated_from_the_field_table() -> None:
+    """The schema file in the package is exactly what the field table generates today."""
+    assert servicekit.schema_path().read_text(encoding="utf-8") == schema_text()
+
+
+def test_every_key_the_reader_accepts_is_in_the_schema_and_the_docs_tables() -> None:
+    """Each entity's keys are the schema's properties and rows of the docs' key tables."""
+    schema = json_schema()
+    tables = key_tables()
+    for section in SECTIONS:
+        keys = list(keys_of(section.entity))
+        assert list(schema["$defs"][section.kind]["properties"]) == keys
+        table = tables.split(f"### {section.name}\n", 1)[1].split("\n### ", 1)[0]
+        assert [row.split("`")[1] for row in table.splitlines() if row.startswith("| `")] == keys
+
+
+def test_the_yaml_reference_page_asks_for_the_generated_tables() -> None:
+    """The reference page holds the marker the docs hook replaces with the key tables."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "reference" / "yaml-format.md"
+    assert "<!-- servicekit: key tables -->" in page.read_text(encoding="utf-8")

@@ -352,16 +352,18 @@ class Customer(Entity):
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
-    name: str = attrs.field(default="", metadata=spec("text", "How people call this customer."))
+    name: str = attrs.field(
+        default="", metadata=spec("text", "What the segment or persona is called.")
+    )
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
     needs: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "What they must get.")
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What the customer must get.")
     )
     wants: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, metadata=spec("texts", "What they would like.")
     )
     values: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "What matters most to them.")
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What they judge the service by.")
     )
 
 
@@ -375,12 +377,13 @@ class FailPoint(Entity):
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
     category: str = attrs.field(
-        default="", metadata=spec("text", "What kind of defect it makes (stain, lost-item ...).")
+        default="",
+        metadata=spec("text", "What kind of defect it makes (`stain`, `lost-item` ...)."),
     )
     rate: float = attrs.field(
         default=0.0,
         converter=_rate,
-        metadata=spec("rate", "How often it happens, per unit of work (0 to 1)."),
+        metadata=spec("rate", "How often it happens, per unit of work."),
     )
 
 
@@ -402,12 +405,12 @@ class Handoff(Entity):
     expectations: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "What the receiving role needs of it."),
+        metadata=spec("texts", "What the receiver expects of it."),
     )
     fail_points: tuple[FailPoint, ...] = attrs.field(
         factory=tuple,
         converter=_fail_points,
-        metadata=spec("fail_points", "Known ways it goes wrong."),
+        metadata=spec("fail_points", "Known ways the hand-off goes wrong."),
     )
 
     @property
@@ -435,26 +438,31 @@ class Role(Entity):
     name: str = attrs.field(default="", metadata=spec("text", "The job's title."))
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
     department: str | None = attrs.field(
-        default=None, metadata=spec("ref", "The department the role belongs to.")
+        default=None,
+        metadata=spec(
+            "ref", "Groups roles for principles, programmes and metrics (a department name)."
+        ),
     )
     reports_to: str | None = attrs.field(
         default=None,
-        metadata=spec("ref", "The role this one reports to (its manager).", refers_to=("role",)),
+        metadata=spec("ref", "The role's manager; managers form a chain.", refers_to=("role",)),
     )
     principles: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("ids", "Principles this role carries itself.", refers_to=("principle",)),
+        metadata=spec("ids", "Principles the role carries explicitly.", refers_to=("principle",)),
     )
     catches: FrozenDict[str, float] = attrs.field(
         factory=FrozenDict,
         converter=_probabilities,
-        metadata=spec("catches", "Category -> the share of such defects this role stops."),
+        metadata=spec(
+            "catches", "The share of the defects of each category reaching this role that it stops."
+        ),
     )
     serves: tuple[Handoff, ...] = attrs.field(
         factory=tuple,
         converter=_handoffs,
-        metadata=spec("handoffs", "Its hand-offs: role ids, or mappings with `to`."),
+        metadata=spec("handoffs", "The role's hand-offs: its internal customers."),
     )
 
     def catch_rate(self, category: str) -> float:
@@ -504,13 +512,13 @@ class Touchpoint(Entity):
     customers: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("ids", "The customers served here.", refers_to=("customer",)),
+        metadata=spec("ids", "Who is served there.", refers_to=("customer",)),
     )
     feeds: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
         metadata=spec(
-            "ids", "Roles that what the customer brings flows into.", refers_to=("role",)
+            "ids", "Where what the customer brings flows into the chain.", refers_to=("role",)
         ),
     )
 
@@ -551,12 +559,12 @@ class Principle(Entity):
     questions: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "Guiding questions for a situation nobody scripted."),
+        metadata=spec("texts", "Guiding questions for applying it."),
     )
     applies_to: PrincipleScope | None = attrs.field(
         default=None,
         converter=_scope,
-        metadata=spec("scope", "`{roles: [...], departments: [...]}`; absent means everyone."),
+        metadata=spec("scope", "Whom it applies to; absent: everyone."),
     )
 
 
@@ -571,14 +579,16 @@ class Script(Entity):
     )
     name: str = attrs.field(default="", metadata=spec("text", "A short name."))
     role: str | None = attrs.field(
-        default=None, metadata=spec("ref", "The role it is for.", refers_to=("role",))
+        default=None, metadata=spec("ref", "The role using it.", refers_to=("role",))
     )
     touchpoint: str | None = attrs.field(
         default=None,
-        metadata=spec("ref", "The touchpoint it is for.", refers_to=("touchpoint",)),
+        metadata=spec("ref", "The touchpoint where it is used.", refers_to=("touchpoint",)),
     )
     situations: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "Tags of the situations it covers.")
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "Tags of the situations it covers."),
     )
     steps: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, metadata=spec("texts", "What to do, in order.")
@@ -604,7 +614,9 @@ class Scenario(Entity):
     )
     situation: str = attrs.field(default="", metadata=spec("text", "What happens."))
     tags: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "Situation tags.")
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "Matched against scripts' `situations`."),
     )
 
     @property
@@ -625,21 +637,19 @@ class Metric(Entity):
     name: str = attrs.field(default="", metadata=spec("text", "What is measured."))
     owner: str | None = attrs.field(
         default=None,
-        metadata=spec(
-            "ref", "The role or department it belongs to.", refers_to=("role", "department")
-        ),
+        metadata=spec("ref", "Whose number it is.", refers_to=("role", "department")),
     )
     tied_to: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "What it decides (pay, promotion ...)."),
+        metadata=spec("texts", "What it decides: `pay`, `promotion`, `bonus` ..."),
     )
     serves: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
         metadata=spec(
             "ids",
-            "Touchpoints or customers it links to.",
+            "What customers get from it.",
             refers_to=("touchpoint", "customer"),
         ),
     )
@@ -677,28 +687,31 @@ class Program(Entity):
     audience: Audience = attrs.field(
         factory=Audience,
         converter=_audience,
-        metadata=spec("audience", "`{roles: [...], departments: [...]}`."),
+        metadata=spec("audience", "Who is trained."),
     )
     formats: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "classroom, workshop, coaching, e-learning, self-directed ..."),
+        metadata=spec(
+            "texts", "`classroom`, `workshop`, `coaching`, `e-learning`, `self-directed` ..."
+        ),
     )
     reinforcement: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
         metadata=spec(
-            "texts", "coaching, follow-up, measurement, recognition, management-training"
+            "texts",
+            "`coaching`, `follow-up`, `measurement`, `recognition`, `management-training`",
         ),
     )
     content: str | None = attrs.field(
         default=None,
-        metadata=spec("choice", "generic or own-scenarios.", choices=PROGRAM_CONTENT),
+        metadata=spec("choice", "Whose situations it teaches with.", choices=PROGRAM_CONTENT),
     )
     scenarios: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("ids", "Scenarios it practises.", refers_to=("scenario",)),
+        metadata=spec("ids", "Scenarios the programme practises.", refers_to=("scenario",)),
     )
 
 
@@ -711,7 +724,7 @@ class AuditSettings(Entity):
     rules: FrozenDict[str, str] = attrs.field(
         factory=FrozenDict,
         converter=_settings,
-        metadata=spec("rules", "Rule id -> off, error, warning or info."),
+        metadata=spec("rules", "Each rule's setting ([audit rules](audit-rules.md))."),
     )
 
     def _noun(self) -> str:
