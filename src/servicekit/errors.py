@@ -13,6 +13,7 @@ Every class here keeps its data as attributes and survives ``pickle`` and
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,6 +29,8 @@ __all__ = [
     "UnknownIdError",
     "UsageError",
     "did_you_mean",
+    "look_alike",
+    "nearest",
     "suggest",
 ]
 
@@ -154,18 +157,20 @@ class UnknownIdError(ServicekitError, KeyError):
         self.id = id
         self.kind = kind
         self.note = note
+        pool = candidates if isinstance(candidates, Sequence) else list(candidates)
         if suggestions is not None:
             self.suggestions = tuple(suggestions)
         else:
-            self.suggestions = suggest(id, candidates) if isinstance(id, str) else ()
+            self.suggestions = suggest(id, pool) if isinstance(id, str) else ()
+        #: The hint: did you mean, or what makes a look-alike id differ.
+        self.hint = nearest(id, pool, self.suggestions) if isinstance(id, str) else None
         super().__init__(id)
 
     def __str__(self) -> str:
         text = f"unknown {self.kind} {self.id!r}"
         if self.note:
             text += f" ({self.note})"
-        hint = did_you_mean(self.suggestions)
-        return f"{text}; {hint}" if hint else text
+        return f"{text}; {self.hint}" if self.hint else text
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -235,6 +240,69 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]
         pool = [c for c in pool if c[:1] == first and abs(len(c) - size) <= 2]
         pool = pool[:_MAX_CANDIDATES_FOR_FUZZY]
     return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
+
+
+#: Letters of other scripts that look like Latin ones, and the Latin letter each looks like.
+_CONFUSABLE = str.maketrans(
+    "аеорсухіјѕԁһԛԝвкмнтАВЕКМНОРСТХІЈЅοαινρτυχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdhqwbkmhtABEKMHOPCTXIJSoaivptuxABEHIKMNOPTYXZ",
+)
+
+
+def _skeleton(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_CONFUSABLE)
+
+
+def look_alike(word: str, candidates: Iterable[str]) -> str | None:
+    """What makes ``word`` differ from a candidate it looks identical to, or ``None``.
+
+    Two ids that read the same can differ in their characters: one spelled with a
+    combining accent (NFD) and the other with an accented letter (NFC), or one with a
+    Cyrillic or Greek letter in place of a Latin one.
+
+    Examples
+    --------
+    >>> print(look_alike("c\u0430shier", ["cashier", "clerk"]))
+    'cаshier' looks like 'cashier' but is not the same text: it has U+0430 CYRILLIC SMALL LETTER A where 'cashier' has U+0061 LATIN SMALL LETTER A; type it again
+    """  # noqa: E501
+    shape = _skeleton(word)
+    for candidate in candidates:
+        if candidate == word or _skeleton(candidate) != shape:
+            continue
+        if unicodedata.normalize("NFC", candidate) == unicodedata.normalize("NFC", word):
+            form = "decomposed (NFD)" if len(word) > len(candidate) else "composed (NFC)"
+            return (
+                f"{word!r} looks like {candidate!r} but its accents are written {form}: "
+                f"{ascii(word)} where the id is {ascii(candidate)}; type it again"
+            )
+        ours, theirs = unicodedata.normalize("NFC", word), unicodedata.normalize("NFC", candidate)
+        for mine, other in zip(ours, theirs, strict=False):
+            if mine != other:
+                return (
+                    f"{word!r} looks like {candidate!r} but is not the same text: it has "
+                    f"{_named(mine)} where {candidate!r} has {_named(other)}; type it again"
+                )
+        return f"{word!r} looks like {candidate!r} but is not the same text; type it again"
+    return None
+
+
+def _named(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+
+
+def nearest(
+    word: str, candidates: Sequence[str], suggestions: Sequence[str] | None = None
+) -> str | None:
+    """The hint for an unknown ``word``: what a look-alike differs by, else did you mean.
+
+    Examples
+    --------
+    >>> nearest("runer", ["runner", "clerk"])
+    "did you mean 'runner'?"
+    """
+    return look_alike(word, candidates) or did_you_mean(
+        suggest(word, candidates) if suggestions is None else suggestions
+    )
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str | None:

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from servicekit.errors import ModelError, Problem, did_you_mean, suggest
+from servicekit.errors import ModelError, Problem, nearest
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
 from servicekit.model.vocabulary import PROGRAM_CONTENT
@@ -217,8 +217,7 @@ def build(cls: type[E], data: Mapping[str, Any]) -> E:
             problems.append(
                 Problem(
                     message=f"unknown key {key!r} in a {kind}",
-                    hint=did_you_mean(suggest(shown, list(keys)))
-                    or "known keys: " + ", ".join(keys),
+                    hint=nearest(shown, list(keys)) or "known keys: " + ", ".join(keys),
                     kind=kind,
                     subject=subject,
                     field=(shown,),

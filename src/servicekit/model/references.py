@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from servicekit.errors import Problem, did_you_mean, suggest
+from servicekit.errors import Problem, nearest
 from servicekit.model.entities import Entity, field_specs
 from servicekit.model.sections import NESTED, SECTIONS
 
@@ -101,7 +101,7 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
                     if pool is None:
                         pool = [i for kind in kinds for i in tables[kind]]
                         candidates[kinds] = pool
-                    hint = did_you_mean(suggest(value, pool))
+                    hint = nearest(value, pool)
                 yield Problem(
                     message=f"{section.kind} {subject!r} names unknown "
                     f"{' or '.join(kinds)} {value!r}",

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import did_you_mean, suggest
+from servicekit.errors import nearest
 from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
 
 __all__ = [
@@ -258,7 +258,7 @@ def _explain_choice(value: object, what: str, spec: FieldSpec | None) -> Iterato
     yield (
         (),
         f"{what} must be one of {', '.join(choices)}, not {value!r}",
-        did_you_mean(suggest(value, choices)),
+        nearest(value, choices),
     )
 
 
@@ -277,13 +277,13 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
             yield (
                 (rule,),
                 f"unknown audit rule {rule!r}",
-                did_you_mean(suggest(str(rule), list(AUDIT_RULES))),
+                nearest(str(rule), list(AUDIT_RULES)),
             )
         elif setting not in RULE_SETTINGS:
             yield (
                 (rule,),
                 f"audit rule {rule!r} must be off, error, warning or info, not {describe(setting)}",
-                did_you_mean(suggest(setting, RULE_SETTINGS)) if isinstance(setting, str) else None,
+                nearest(setting, RULE_SETTINGS) if isinstance(setting, str) else None,
             )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import ModelError, did_you_mean, suggest
+from servicekit.errors import ModelError, nearest
 from servicekit.model.entities import (
     AuditSettings,
     Entity,
@@ -246,7 +246,7 @@ class Reader:
                 ctx.at(
                     key,
                     f"unknown section {name!r}",
-                    did_you_mean(suggest(name, TOP_LEVEL)) or "sections: " + ", ".join(TOP_LEVEL),
+                    nearest(name, TOP_LEVEL) or "sections: " + ", ".join(TOP_LEVEL),
                 )
 
     def version(self, node: Any) -> None:
