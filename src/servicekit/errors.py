@@ -273,7 +273,7 @@ def look_alike(word: str, candidates: Iterable[str]) -> str | None:
             form = "decomposed (NFD)" if len(word) > len(candidate) else "composed (NFC)"
             return (
                 f"{word!r} looks like {candidate!r} but its accents are written {form}: "
-                f"{ascii(word)} where the id is {ascii(candidate)}; type it again"
+                f"{word!a} where the id is {candidate!a}; type it again"
             )
         ours, theirs = unicodedata.normalize("NFC", word), unicodedata.normalize("NFC", candidate)
         for mine, other in zip(ours, theirs, strict=False):
