@@ -437,7 +437,7 @@ def bench_startup() -> list[tuple[str, float, bool]]:
         subprocess.run(command, capture_output=True, check=True)
         times = []
         for _ in range(7):
-            took, _ = timed(lambda: subprocess.run(command, capture_output=True, check=True))
+            took, _ = timed(lambda c=command: subprocess.run(c, capture_output=True, check=True))
             times.append(took)
         median = statistics.median(times)
         found.append((" ".join(["servicekit", *argv]), median, median < 0.3))
