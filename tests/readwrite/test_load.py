@@ -260,7 +260,7 @@ def test_quoted_merge_key_is_an_ordinary_key() -> None:
 
 WRONG_TYPES = [
     ("version-string", 1, 'servicekit: "1"', '"1"', r"must be the number 1, not the string '1'"),
-    ("version-float", 1, "servicekit: 1.0", "1.0", r"must be the number 1, not '1.0'"),
+    ("version-float", 1, "servicekit: 1.0", "1.0", r"must be the number 1, not 1.0"),
     ("version-list", 1, "servicekit: [1]", "[", r"must be the number 1, not a list"),
     ("version-2", 1, "servicekit: 2", "2", r"unsupported format version 2; this servicekit"),
     ("version-huge", 1, "servicekit: " + "9" * 5000, "9", r"unsupported format version"),

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 
 from servicekit._runtime import later
 from servicekit._words import plural
 from servicekit.errors import ModelError, Problem, UnknownIdError
+from servicekit.model.data import model_data, model_from_data
 from servicekit.model.entities import (
     AuditSettings,
     Customer,
@@ -103,6 +104,16 @@ def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
         return value
     if isinstance(value, Mapping):
         return Entities(value, kind=kind)
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ModelError(
+            [
+                Problem(
+                    message=f"the {kind}s must be a list of {kind}s, not {describe(value)}",
+                    field=(f"{kind}s",),
+                    value=value,
+                )
+            ]
+        )
     keyed: dict[str, Any] = {}
     problems: list[Problem] = []
     for item in value:
@@ -271,6 +282,31 @@ class ServiceModel:
     def front_line(self) -> frozenset[str]:
         """Ids of the front-line roles: those serving at a touchpoint."""
         return frozenset(t.role for t in self.touchpoints.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as the data of its YAML file: plain dicts, lists, strings and numbers.
+
+        Keys come in the format's order and defaults are left out, so
+        ``ServiceModel.from_dict(model.to_dict()) == model`` and the data can be written
+        as JSON or YAML as it is.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> spotter = load_example().to_dict()["roles"][2]
+        >>> spotter["id"], spotter["serves"][0]["fail_points"]
+        ('spotter', [{'id': 'missed-stain', 'category': 'stain', 'rate': 0.04}])
+        """
+        return model_data(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """A model from the data of a YAML file (``{"servicekit": 1, "roles": [...]}``).
+
+        Checked as a file is: every problem is raised together as a
+        :class:`~servicekit.ModelError`, in the same words as the loader's.
+        """
+        return model_from_data(data, cls)
 
     def counts(self) -> dict[str, int]:
         """How many entities each section holds, in the order of the YAML format.

@@ -27,7 +27,7 @@ from servicekit.model.entities import (
     build,
     field_specs,
 )
-from servicekit.model.sections import HEADER, NESTED, SECTIONS, TOP_LEVEL
+from servicekit.model.sections import HEADER, NESTED, SECTIONS, TOP_LEVEL, version_problem
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.values import SHAPES, FieldSpec
 from servicekit.readwrite.events import (
@@ -41,10 +41,7 @@ from servicekit.readwrite.events import (
     where,
 )
 
-__all__ = ["FORMAT_VERSION", "Reader", "locate", "python_value"]
-
-#: The version of the YAML format this release reads and writes.
-FORMAT_VERSION = 1
+__all__ = ["Reader", "entity_data", "locate", "python_value"]
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOAT = re.compile(r"([-+]?)\.(?:(inf|Inf|INF)|(nan|NaN|NAN))")
@@ -251,22 +248,20 @@ class Reader:
 
     def version(self, node: Any) -> None:
         if type(node) is ScalarEvent and not node.style and _INTEGER.fullmatch(node.value):
-            # Compare digits, not int(): a hostile 10,000-digit version must not raise.
-            digits = node.value.replace("_", "").lstrip("+").lstrip("0")
-            if digits != str(FORMAT_VERSION):
-                self.ctx.at(
-                    node,
-                    f"unsupported format version {node.value}",
-                    f"this servicekit reads version {FORMAT_VERSION}",
+            digits = node.value.replace("_", "").lstrip("+").lstrip("0") or "0"
+            # A hostile 10,000-digit version is named by its length, never turned into an int.
+            value: Any = int(digits) if len(digits) <= 30 else -1
+        else:
+            value = python_value(node, "number")
+            if value is _DROPPED:
+                return  # an alias or a tag, reported where it is
+        problem = version_problem(value)
+        if problem is not None:
+            if value == -1:
+                problem = attrs.evolve(
+                    problem, message=f"unsupported format version ({len(node.value)} digits)"
                 )
-            return
-        quoted = type(node) is ScalarEvent and bool(node.style)
-        self.ctx.at(
-            node,
-            f"servicekit (the format version) must be the number "
-            f"{FORMAT_VERSION}, not {'the string ' if quoted else ''}{describe_node(node)}",
-            f"write 'servicekit: {FORMAT_VERSION}'",
-        )
+            self.ctx.located(problem, node)
 
     def header_field(self, name: str, node: Any) -> None:
         value = python_value(node, "text")

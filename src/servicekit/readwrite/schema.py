@@ -22,10 +22,9 @@ import json
 from typing import Any
 
 from servicekit.model.entities import Entity, field_specs
-from servicekit.model.sections import HEADER, NESTED, SECTIONS
+from servicekit.model.sections import FORMAT_VERSION, HEADER, NESTED, SECTIONS
 from servicekit.model.values import FieldSpec
 from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
-from servicekit.readwrite.reader import FORMAT_VERSION
 
 __all__ = ["json_schema", "key_tables", "schema_text"]
 
