@@ -31,11 +31,12 @@ import attrs
 
 from servicekit._runtime import later
 from servicekit._words import plural
-from servicekit.errors import ModelError, Problem, UnknownIdError
+from servicekit.errors import ModelError, Problem, UnknownIdError, UsageError
 from servicekit.model.data import model_data, model_from_data
 from servicekit.model.entities import (
     AuditSettings,
     Customer,
+    Entity,
     Metric,
     Principle,
     Program,
@@ -334,21 +335,125 @@ class ServiceModel:
                 return section.kind
         return None
 
+    def customer(self, id: str) -> Customer:
+        """The customer ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        return self.customers[id]
+
     def role(self, id: str) -> Role:
         """The role ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.roles, id, "role")
+        return self.roles[id]
 
     def touchpoint(self, id: str) -> Touchpoint:
         """The touchpoint ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.touchpoints, id, "touchpoint")
-
-    def scenario(self, id: str) -> Scenario:
-        """The scenario ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.scenarios, id, "scenario")
+        return self.touchpoints[id]
 
     def principle(self, id: str) -> Principle:
         """The principle ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.principles, id, "principle")
+        return self.principles[id]
+
+    def script(self, id: str) -> Script:
+        """The script ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        return self.scripts[id]
+
+    def scenario(self, id: str) -> Scenario:
+        """The scenario ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        return self.scenarios[id]
+
+    def metric(self, id: str) -> Metric:
+        """The metric ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        return self.metrics[id]
+
+    def program(self, id: str) -> Program:
+        """The programme ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        return self.programs[id]
+
+    # -- edits: each returns a new model, checked as a whole --------------------------------
+
+    def with_entities(self, *entities: Entity) -> ServiceModel:
+        """A new model with ``entities`` added, or replacing those with the same id.
+
+        A replaced entity keeps its place in its section; a new one goes last. The new
+        model is checked as a whole, so a dangling reference raises
+        :class:`~servicekit.ModelError`.
+
+        Examples
+        --------
+        >>> from servicekit import Role, load_example
+        >>> model = load_example().with_entities(Role(id="runner", serves=["cashier"]))
+        >>> model.role("runner").serves[0].to
+        'cashier'
+        """
+        tables: dict[str, dict[str, Any]] = {}
+        for entity in entities:
+            section = _section_holding(entity)
+            table = tables.setdefault(section, dict(getattr(self, section)))
+            table[getattr(entity, "id")] = entity  # noqa: B009 - Entity has no id attribute
+        changes: dict[str, Any] = {name: list(t.values()) for name, t in tables.items()}
+        return attrs.evolve(self, **changes)
+
+    def with_customer(self, customer: Customer | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``customer`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Customer, customer))
+
+    def with_role(self, role: Role | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``role`` (an entity or its YAML mapping) added or replaced.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> model = load_example().with_role({"id": "runner", "serves": ["cashier"]})
+        >>> [h.to for h in model.role("runner").serves]
+        ['cashier']
+        """
+        return self.with_entities(_entity(Role, role))
+
+    def with_touchpoint(self, touchpoint: Touchpoint | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``touchpoint`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Touchpoint, touchpoint))
+
+    def with_principle(self, principle: Principle | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``principle`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Principle, principle))
+
+    def with_script(self, script: Script | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``script`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Script, script))
+
+    def with_scenario(self, scenario: Scenario | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``scenario`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Scenario, scenario))
+
+    def with_metric(self, metric: Metric | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``metric`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Metric, metric))
+
+    def with_program(self, program: Program | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``program`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Program, program))
+
+    def without(self, *ids: str) -> ServiceModel:
+        """A new model without the entities ``ids`` (of any kind).
+
+        What still refers to them makes the new model invalid: a
+        :class:`~servicekit.ModelError` names each such reference. An unknown id raises
+        :class:`~servicekit.UnknownIdError`.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> model = load_example().without("garments-per-hour")
+        >>> "garments-per-hour" in model.metrics
+        False
+        """
+        gone = set(ids)
+        for id in ids:
+            self.entity(id)  # an unknown id is an error, not a silent no-op
+        changes: dict[str, Any] = {
+            section.name: [e for key, e in getattr(self, section.name).items() if key not in gone]
+            for section in SECTIONS
+            if gone.intersection(getattr(self, section.name))
+        }
+        return attrs.evolve(self, **changes)
 
     def managers_of(self, role: str) -> tuple[str, ...]:
         """The chain of ``reports_to`` above ``role``, nearest first.
@@ -419,10 +524,17 @@ class ServiceModel:
         return text
 
 
-def _lookup(table: Mapping[str, E], id: str, kind: str) -> E:
-    try:
-        return table[id]
-    except KeyError:
-        raise UnknownIdError(id, kind=kind, candidates=list(table)) from None
-    except TypeError:  # an unhashable id
-        raise UnknownIdError(id, kind=kind) from None
+def _entity(cls: type[E], value: E | Mapping[str, Any]) -> E:
+    """``value`` as a ``cls``: built from its YAML mapping, or checked to be one."""
+    if isinstance(value, Mapping):
+        return build(cls, value)
+    if not isinstance(value, cls):
+        raise UsageError(f"expected a {cls.__name__} or its mapping, not {value!r}")
+    return value
+
+
+def _section_holding(entity: object) -> str:
+    for section in SECTIONS:
+        if type(entity) is section.entity:
+            return section.name
+    raise UsageError(f"{entity!r} is not an entity of a section (a Role, a Touchpoint ...)")
