@@ -121,3 +121,11 @@ def test_models_and_their_tables_pickle(example: ServiceModel) -> None:
     assert again == example
     with pytest.raises(UnknownIdError, match="did you mean 'spotter'"):
         again.roles["spoter"]
+
+
+@pytest.mark.parametrize("word", ["no", "false", "n"])
+def test_a_rule_set_to_a_yaml_false_word_suggests_off(word: str) -> None:
+    """``unscripted-scenario: no`` was meant as off, and the hint says so (not 'info')."""
+    text = f"servicekit: 1\naudit: {{rules: {{unscripted-scenario: {word}}}}}\n"
+    with pytest.raises(ModelError, match=r"not '.*'; did you mean 'off'\?"):
+        servicekit.loads(text)

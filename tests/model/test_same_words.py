@@ -155,6 +155,11 @@ CASES: list[tuple[str, str, Callable[[], Any]]] = [
         lambda: AuditSettings(rules={"no-customer": "loud"}),
     ),
     (
+        "audit-setting-no",
+        HEAD + "audit: {rules: {unscripted-scenario: no}}\n",
+        lambda: AuditSettings(rules={"unscripted-scenario": "no"}),
+    ),
+    (
         "duplicate-fail-point",
         HEAD + "roles:\n  - id: a\n    serves: [{to: a, fail_points: [{id: a}]}]\n",
         model(roles=[Role(id="a", serves=[{"to": "a", "fail_points": [FailPoint(id="a")]}])]),

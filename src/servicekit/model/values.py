@@ -283,8 +283,18 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
             yield (
                 (rule,),
                 f"audit rule {rule!r} must be off, error, warning or info, not {describe(setting)}",
-                nearest(setting, RULE_SETTINGS) if isinstance(setting, str) else None,
+                _setting_hint(setting),
             )
+
+
+#: Words YAML 1.1 reads as false: someone writing one of them for a rule meant ``off``.
+_FALSE_WORDS = frozenset({"no", "No", "NO", "n", "N", "false", "False", "FALSE"})
+
+
+def _setting_hint(setting: object) -> str | None:
+    if setting is False or setting in _FALSE_WORDS:
+        return "did you mean 'off'? (write off to turn a rule off)"
+    return nearest(setting, RULE_SETTINGS) if isinstance(setting, str) else None
 
 
 def _entities_of(name: str, entry: str) -> tuple[Check, Explain]:
