@@ -385,3 +385,38 @@ def test_validate_one_model_keeps_its_json_shape(capsys: Any, broken: str) -> No
     data = json.loads(out)
     assert (data["valid"], data["model"]) == (False, broken)
     assert "models" not in data
+
+
+# --- the example changes the docs review --------------------------------------------------------
+
+CHANGES = sorted((Path(__file__).parents[2] / "examples" / "changes").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CHANGES, ids=[p.name for p in CHANGES])
+def test_example_changes_are_the_dry_cleaner_edited(path: Path) -> None:
+    """Each proposed change loads, points editors at the schema and differs from the example."""
+    model = servicekit.load(path)
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert (
+        first == "# yaml-language-server: $schema=../../src/servicekit/data/servicekit.schema.json"
+    )
+    assert (path.parent / first.split("=", 1)[1]).resolve() == Path(
+        servicekit.schema_path()
+    ).resolve()
+    change = servicekit.diff(servicekit.load_example(), model)
+    assert change.handoffs
+    assert servicekit.loads(servicekit.dump(model)) == model
+
+
+def test_problems_json_without_a_path() -> None:
+    """The problems of a model built in Python have no path to name."""
+    from servicekit.errors import Problem
+    from servicekit.render.json import problems_json
+
+    data = problems_json([Problem(message="x")])
+    assert data == {
+        "valid": False,
+        "problems": [
+            {"path": "<model>", "line": None, "column": None, "message": "x", "hint": None}
+        ],
+    }

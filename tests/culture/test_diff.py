@@ -494,3 +494,21 @@ def test_lists_of_plain_values_and_fail_points_removed() -> None:
     assert [(f.path, f.old, f.new) for f in change.handoffs[0].fields] == [
         ("fail_points.f", handoff.fail_points[0], None)
     ]
+
+
+def test_entities_other_than_nodes_change_nothing_in_the_chain(example: ServiceModel) -> None:
+    """A changed metric is an entity change; no touchpoint changes, its finding follows."""
+    metrics = {**example.metrics}
+    metrics["re-clean-rate"] = attrs.evolve(metrics["re-clean-rate"], tied_to=["bonus"], serves=())
+    change = servicekit.diff(example, attrs.evolve(example, metrics=metrics))
+    assert [(e.id, [f.path for f in e.fields]) for e in change.entities] == [
+        ("re-clean-rate", ["tied_to", "serves"])
+    ]
+    assert change.touchpoints == ()
+    assert [(f.rule, f.subject) for f in change.new_findings] == [
+        ("unaligned-metric", "re-clean-rate")
+    ]
+    assert change.to_text().endswith(
+        "In all: 1 entity, 0 hand-offs, 0 touchpoints changed; 1 new finding, 0 resolved.\n"
+    )
+    assert servicekit.diff(example, example).to_text().endswith("\nNo differences.\n")

@@ -198,3 +198,17 @@ def test_rollup_diagrams_draw_roles_without_department() -> None:
     assert '"owner" [label="owner\\nno department", fillcolor="#f3f4f6"];' in dot
     assert dot.splitlines()[0] == 'digraph "Service chain, by department" {'
     assert '"owner" -> "front" [label="1 hand-off\\nfail point: late (10%)", color="#b91c1c"' in dot
+
+
+def test_rollup_mermaid_ids_never_collide() -> None:
+    """Departments whose names clean up to the same Mermaid id get numbered ones."""
+    model = ServiceModel(
+        roles=[
+            Role(id="a", department="front desk", serves=["b"]),
+            Role(id="b", department="front-desk"),
+        ]
+    )
+    text = rollup_mermaid(model.chain.rollup())
+    assert '    d_front_desk["front desk<br/>1 role: a"]' in text
+    assert '    d_front_desk_2["front-desk<br/>1 role: b"]' in text
+    assert '    d_front_desk -->|"1 hand-off"| d_front_desk_2' in text

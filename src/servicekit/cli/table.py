@@ -194,7 +194,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "select",
-        "the nodes a selector names (dbt's node selection: +pickup, 2+pickup, @spotter ...)",
+        "the nodes selectors name, such as +pickup, 2+pickup or @spotter",
         _PREFIX + "select",
         arguments=(
             Argument(
