@@ -21,6 +21,7 @@ __all__ = [
     "best_products",
     "best_reach",
     "bfs_levels",
+    "bfs_order",
     "bfs_reach",
     "dominator_tree",
     "immediate_dominators",
@@ -512,13 +513,52 @@ def bfs_reach(
     return seen
 
 
+def bfs_order(adjacency: Mapping[str, Iterable[str]], start: str, depth: int | None) -> list[str]:
+    """The nodes within ``depth`` steps of ``start``, in the order a BFS finds them.
+
+    :func:`bfs_levels` without sorting each level and without distances, for a
+    caller that orders the answer once itself; ``start`` is left out, even on a cycle.
+
+    Examples
+    --------
+    >>> sorted(bfs_order({"a": ["b", "c"], "b": ["c"], "c": ["a"]}, "a", None))
+    ['b', 'c']
+    """
+    seen = {start}
+    level = [start]
+    found: list[str] = []
+    distance = 0
+    while level and (depth is None or distance < depth):
+        distance += 1
+        following: list[str] = []
+        add = following.append
+        for node in level:
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    add(neighbour)
+        found += following
+        level = following
+    return found
+
+
 #: A label: best value -> bitset of the sources reaching a node with that value.
 Label = dict[float, int]
 
 
-def _merge(into: Label, label: Label) -> None:
-    for value, bits in label.items():
-        into[value] = into.get(value, 0) | bits
+def _merged(one: Label, other: Label) -> Label:
+    """A new label holding both (labels are never changed once made, so they can be shared)."""
+    if one is other:
+        return one
+    if len(one) == 1 and len(other) == 1:
+        ((value, bits),) = one.items()
+        more = other.get(value)
+        if more is not None:
+            return {value: bits | more}
+    merged = dict(one)
+    for value, bits in other.items():
+        merged[value] = merged.get(value, 0) | bits
+    return merged
 
 
 def _settled(label: Label) -> Label:
@@ -537,9 +577,7 @@ def _settled(label: Label) -> Label:
 
 def _leaving(label: Label, own: int, factor: float) -> Label:
     """What a node passes on: what reached it and its own source bit, times its factor."""
-    out = dict(label)
-    if own:
-        out[1.0] = out.get(1.0, 0) | own
+    out = {**label, 1.0: label.get(1.0, 0) | own} if own else label
     out = _settled(out)
     if factor != 1.0:
         scaled: Label = {}
@@ -596,13 +634,9 @@ def best_reach(
                 continue
             out = _leaving(arrived or {}, own, factors.get(node, 1.0))
             for target in successors[node]:
-                if target == node:
-                    continue
-                into = pending.get(target)
-                if into is None:
-                    pending[target] = dict(out)
-                else:
-                    _merge(into, out)
+                if target != node:
+                    into = pending.get(target)
+                    pending[target] = out if into is None else _merged(into, out)
             continue
         labels = {m: pending.pop(m, {}) for m in group}
         if not any(labels.values()) and not any(sources.get(m, 0) for m in group):
@@ -620,8 +654,7 @@ def best_reach(
                     if target not in inside or target == m:
                         continue
                     before = _settled(labels[target])
-                    merged = dict(labels[target])
-                    _merge(merged, out)
+                    merged = _merged(labels[target], out)
                     if _settled(merged) != before:
                         labels[target] = merged
                         changed = True
@@ -631,13 +664,9 @@ def best_reach(
                 found[m] = _without(_settled(labels[m]), own)
             out = _leaving(labels[m], sources.get(m, 0), factors.get(m, 1.0))
             for target in successors[m]:
-                if target in inside:
-                    continue
-                into = pending.get(target)
-                if into is None:
-                    pending[target] = dict(out)
-                else:
-                    _merge(into, out)
+                if target not in inside:
+                    into = pending.get(target)
+                    pending[target] = out if into is None else _merged(into, out)
     for node in wanted:
         found.setdefault(node, {})
     return found

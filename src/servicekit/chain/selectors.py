@@ -39,13 +39,14 @@ a second '+' at column 3 of the selector; one '+' before the node, the depth fir
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
-from servicekit.chain.algorithms import bfs_reach
+from servicekit.chain.algorithms import bfs_order, bfs_reach
 from servicekit.chain.graph import CUSTOMER, ROLE, TOUCHPOINT
 from servicekit.errors import SelectorError, UnknownIdError, did_you_mean, suggest
 from servicekit.model.entities import Role, keys_of
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "METHODS",
+    "NOT_ROLE",
     "Criterion",
     "Scope",
     "Selector",
@@ -70,6 +72,8 @@ __all__ = [
 METHODS = ("department", "kind", "customer")
 #: The values of ``kind:`` (``role`` is people and systems).
 KINDS = ("role", "person", "system", "touchpoint", "customer")
+#: The key of :attr:`Scope.members` holding every node that is not a role.
+NOT_ROLE = "not-role"
 #: Characters that end a word (and may only appear in an id when it is quoted).
 _SPECIAL = frozenset(',+@:"')
 
@@ -98,10 +102,18 @@ class Criterion:
 
 @attrs.frozen(kw_only=True)
 class Selector:
-    """A parsed selector: a union (space) of intersections (comma) of criteria."""
+    """A parsed selector: a union (space) of intersections (comma) of criteria.
+
+    ``single`` is the one criterion of a selector that has only one, else ``None``.
+    """
 
     text: str
     union: tuple[tuple[Criterion, ...], ...]
+    single: Criterion | None = attrs.field(init=False)
+
+    @single.default
+    def _single(self) -> Criterion | None:
+        return self.union[0][0] if len(self.union) == 1 and len(self.union[0]) == 1 else None
 
 
 # --- the grammar ------------------------------------------------------------------------------
@@ -305,7 +317,8 @@ def parse(text: str) -> Selector:
 class Scope(NamedTuple):
     """The chain a selection is evaluated on: adjacency, the kind of each node, its customer.
 
-    ``members`` holds the ids of each kind, for ordering a selection with set operations.
+    ``members`` holds the ids of each kind, and under :data:`NOT_ROLE` those of every
+    touchpoint and customer, for ordering a selection with set operations.
     """
 
     predecessors: Mapping[str, Sequence[str]]
@@ -313,11 +326,6 @@ class Scope(NamedTuple):
     kinds: Mapping[str, str]
     customer: str | None
     members: Mapping[str, frozenset[str]]
-
-
-def _whole(chain: ServiceChain) -> Scope:
-    # The chain's own adjacency tuples (same stage: chain/), as upstream and downstream use.
-    return Scope(chain._predecessors, chain._successors, chain._kinds, None, chain._members)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,6 +358,7 @@ def customer_chain(chain: ServiceChain, customer: str) -> Scope:
         kind: frozenset(n for n, k in keep.items() if k == kind)
         for kind in (ROLE, TOUCHPOINT, CUSTOMER)
     }
+    members[NOT_ROLE] = members[TOUCHPOINT] | members[CUSTOMER]
     return Scope(predecessors, successors, keep, customer, members)
 
 
@@ -457,6 +466,44 @@ def _evaluate(chain: ServiceChain, scope: Scope, selector: Selector) -> set[str]
     return parts[0] if len(parts) == 1 else set().union(*parts)
 
 
+def _walk(
+    chain: ServiceChain, scope: Scope, criterion: Criterion, text: str
+) -> tuple[str, ...] | None:
+    """The commonest selection, ``N+node`` or ``node+N``, as ``upstream`` walks it.
+
+    One BFS (:func:`bfs_order`: ``upstream``'s walk, without sorting each level) and
+    one sort of its answer; the few touchpoints and customers are set apart with set
+    operations, not a lookup per node. ``None`` for any other form.
+    """
+    if criterion.method != "id" or criterion.everything or criterion.parents == criterion.children:
+        return None
+    start = criterion.value
+    if start not in scope.kinds:
+        _atom(chain, scope, criterion, text)  # raises, saying why
+    if criterion.parents:
+        ids = bfs_order(scope.predecessors, start, criterion.parents_depth)
+    else:
+        ids = bfs_order(scope.successors, start, criterion.children_depth)
+    members = scope.members
+    others = members[NOT_ROLE].intersection(ids)  # touchpoints and customers: few, if any
+    ids.sort()
+    if not others:  # the usual upstream: roles only, but perhaps the start
+        if scope.kinds[start] == ROLE:
+            insort(ids, start)
+            return tuple(ids)
+        return (*ids, start)
+    if len(others) <= 8:  # take the few out in C, not by a loop over the rest
+        for node in others:
+            ids.remove(node)
+    else:
+        ids = [n for n in ids if n not in others]
+    if scope.kinds[start] == ROLE:
+        insort(ids, start)
+    else:
+        others = others | {start}
+    return (*ids, *sorted(others & members[TOUCHPOINT]), *sorted(others & members[CUSTOMER]))
+
+
 def _texts(selectors: str | Iterable[str]) -> list[str]:
     return [selectors] if isinstance(selectors, str) else list(selectors)
 
@@ -473,12 +520,27 @@ def select_ids(
     Ordered by kind (roles, touchpoints, customers), then id. With ``customer``,
     everything is evaluated on that customer's chain. See :meth:`ServiceChain.select`.
     """
+    if exclude is None and customer is None:  # one selector of one term: walk at once
+        text = selectors if isinstance(selectors, str) else None
+        if isinstance(selectors, tuple) and len(selectors) == 1:
+            text = selectors[0]
+        if text is not None:
+            single = parse(text).single
+            if single is not None:
+                found = _walk(chain, chain._scope, single, text)
+                if found is not None:
+                    return found
     texts = _texts(selectors)
     if not texts:
         raise SelectorError("", 0, "an empty selector", _FORMS)
     parsed = [parse(t) for t in texts]
     excluded = [parse(t) for t in _texts(exclude)] if exclude is not None else []
-    scope = _whole(chain) if customer is None else customer_chain(chain, customer)
+    scope = chain._scope if customer is None else customer_chain(chain, customer)
+    single = parsed[0].single if len(parsed) == 1 and not excluded else None
+    if single is not None:
+        found = _walk(chain, scope, single, parsed[0].text)
+        if found is not None:
+            return found
     selected = _evaluate(chain, scope, parsed[0])
     if len(parsed) > 1:
         selected = selected.union(*(_evaluate(chain, scope, s) for s in parsed[1:]))

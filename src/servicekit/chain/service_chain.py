@@ -36,7 +36,7 @@ from servicekit.chain.results import (
     UpstreamOfAll,
 )
 from servicekit.chain.rollup import roll_up
-from servicekit.chain.selectors import select_ids
+from servicekit.chain.selectors import NOT_ROLE, Scope, select_ids
 from servicekit.errors import UnknownIdError, UsageError
 from servicekit.model.entities import InternalCustomer
 from servicekit.model.service_model import ServiceModel
@@ -334,14 +334,6 @@ class ServiceChain:
         return {node: tuple(after) for node, after in self._graph.succ.items()}
 
     @cached_property
-    def _members(self) -> dict[str, frozenset[str]]:
-        """The ids of each kind of node, for ordering selections with set operations."""
-        return {
-            kind: frozenset(n for n, k in self._kinds.items() if k == kind)
-            for kind in (ROLE, TOUCHPOINT, CUSTOMER)
-        }
-
-    @cached_property
     def _index(self) -> ComponentIndex:
         with gc_paused():
             return ComponentIndex(self._successors)
@@ -552,3 +544,13 @@ class ServiceChain:
         {'wrong-hook': 0.02}
         """
         return roll_up(self, by, customer=customer)
+
+    @cached_property
+    def _scope(self) -> Scope:
+        """The whole chain as selectors walk it: adjacency, kinds, the ids of each kind."""
+        members = {
+            kind: frozenset(n for n, k in self._kinds.items() if k == kind)
+            for kind in (ROLE, TOUCHPOINT, CUSTOMER)
+        }
+        members[NOT_ROLE] = members[TOUCHPOINT] | members[CUSTOMER]
+        return Scope(self._predecessors, self._successors, self._kinds, None, members)
