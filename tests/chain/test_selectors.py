@@ -444,3 +444,17 @@ def test_a_selector_must_be_text(example: ServiceModel) -> None:
         parse(7)  # type: ignore[arg-type]
     with pytest.raises(SelectorError, match="an empty selector"):
         example.chain.select()
+
+
+def test_many_touchpoints_in_an_upstream_walk_are_ordered_by_kind() -> None:
+    """A customer served at many counters: roles first, then every touchpoint, by id."""
+    counters = [Touchpoint(id=f"t{i:02}", role=f"r{i % 3}", customers=["guest"]) for i in range(12)]
+    model = ServiceModel(
+        customers=[Customer(id="guest")],
+        roles=[Role(id="r0", serves=["r1"]), Role(id="r1"), Role(id="r2")],
+        touchpoints=counters,
+    )
+    expected = ("r0", "r1", "r2", *(f"t{i:02}" for i in range(12)), "guest")
+    assert model.chain.select("+guest") == expected
+    assert model.chain.select("2+guest") == expected
+    assert model.chain.select("1+guest") == expected[3:]
