@@ -105,6 +105,8 @@ class Table:
 def _show(value: float, unit: str) -> str:
     if unit == "MB":
         return f"{value / 1e6:.1f} MB"
+    if value < 0.001:
+        return f"{value * 1e6:.1f} µs"
     if value < 1:
         return f"{value * 1000:.1f} ms"
     return f"{value:.2f} s"
@@ -284,6 +286,118 @@ def bench_trace(table: Table, model: servicekit.ServiceModel, picks: list[str]) 
         f"trace, one query (median of {len(picks)}; own time)", statistics.median(times), None
     )
     table.notes.append(f"the last trace named {len(suspects):,} suspects.")
+
+
+#: How many edges up the depth-limited selectors reach (``N+touchpoint``): SPEC's own
+#: example (2+pickup), and a deeper one whose walk, not the call, dominates.
+SELECT_DEPTHS = (2, 6)
+
+
+def bench_select(table: Table, model: servicekit.ServiceModel, picks: list[str]) -> None:
+    """``chain.select("N+t")`` vs the ``upstream(t, depth=N)`` query it rests on."""
+    chain = model.chain
+    for depth in SELECT_DEPTHS:
+        ours, theirs, sizes = [], [], []
+        for t in picks:
+            selector = f"{depth}+{t}"
+            fastest_ours = fastest_theirs = float("inf")
+            for _ in range(25):  # the fastest of 25, alternating: these take microseconds
+                t_theirs, found = timed(lambda t=t, d=depth: chain.upstream(t, depth=d))
+                t_ours, selected = timed(lambda s=selector: chain.select(s))
+                fastest_ours = min(fastest_ours, t_ours)
+                fastest_theirs = min(fastest_theirs, t_theirs)
+            assert set(selected) == {t, *found.ids}, t
+            ours.append(fastest_ours)
+            theirs.append(fastest_theirs)
+            sizes.append(len(selected))
+        a, b = statistics.median(ours), statistics.median(theirs)
+        table.add(
+            f"select '{depth}+touchpoint' vs upstream(touchpoint, depth={depth}) "
+            f"(median of {len(picks)}; {min(sizes):,}-{max(sizes):,} nodes)",
+            a,
+            b,
+            "<= 1.2x",
+            a <= 1.2 * b,
+            short=f"select {depth}+",
+        )
+
+
+def edited(model: servicekit.ServiceModel, seed: int) -> tuple[servicekit.ServiceModel, str]:
+    """``model`` after a pull request's worth of edits, and what they were.
+
+    One fail point's rate changed, one hand-off moved to another receiver, and a new
+    role added that hands off to an existing one: edits at seeded random places.
+    """
+    rng = random.Random(seed)
+    roles = dict(model.roles)
+    ids = sorted(roles)
+    with_fail_points = [r for r in ids if any(h.fail_points for h in roles[r].serves)]
+    rated = roles[rng.choice(with_fail_points)]
+    serves = list(rated.serves)
+    at = next(i for i, h in enumerate(serves) if h.fail_points)
+    first, *rest = serves[at].fail_points
+    serves[at] = attrs.evolve(
+        serves[at], fail_points=[attrs.evolve(first, rate=min(1.0, first.rate * 1.5)), *rest]
+    )
+    roles[rated.id] = attrs.evolve(rated, serves=serves)
+    giving = [r for r in ids if roles[r].serves and r != rated.id]
+    mover = roles[rng.choice(giving)]
+    moved = list(mover.serves)
+    old_target = moved[0].to
+    new_target = rng.choice([r for r in ids if r not in {old_target, mover.id}])
+    moved[0] = attrs.evolve(moved[0], to=new_target)
+    roles[mover.id] = attrs.evolve(mover, serves=moved)
+    target = rng.choice(ids)
+    roles["bench-new-role"] = servicekit.Role(
+        id="bench-new-role", department=roles[target].department, serves=[target]
+    )
+    what = (
+        f"rate of a fail point on {rated.id}'s hand-off changed; {mover.id}'s hand-off to "
+        f"{old_target} moved to {new_target}; a new role handing off to {target}"
+    )
+    return attrs.evolve(model, roles=roles), what
+
+
+def bench_diff(table: Table, path: Path, workdir: Path, label: str, seed: int) -> None:
+    """``servicekit.diff(old, new)`` vs loading both models, on two versions of the model."""
+    new_path = workdir / f"{path.stem}-edited.yaml"
+    if not new_path.exists():
+        edit, what = edited(servicekit.load(path), seed)
+        servicekit.save(edit, new_path)
+        (workdir / f"{path.stem}-edited.txt").write_text(what, encoding="utf-8")
+    what = (workdir / f"{path.stem}-edited.txt").read_text(encoding="utf-8")
+    gc.collect()
+    t_old, old = timed(lambda: servicekit.load(path))
+    t_new, new = timed(lambda: servicekit.load(new_path))
+    loading = t_old + t_new
+    gc.collect()
+    took, change = timed(lambda: servicekit.diff(old, new))
+    table.add(
+        "diff of two versions (chains and audits included) vs loading both",
+        took,
+        loading,
+        "",
+        None,
+        short="diff",
+    )
+    table.add(
+        "load both + diff (servicekit diff OLD NEW) vs loading both",
+        loading + took,
+        loading,
+        "<= 2x",
+        loading + took <= 2 * loading,
+        short="load+diff",
+    )
+    entered = sum(len(t.entered) + len(t.left) for t in change.touchpoints)
+    critical = sum(len(t.critical_entered) + len(t.critical_left) for t in change.touchpoints)
+    suspects = sum(len(t.suspects) for t in change.touchpoints)
+    table.notes.append(
+        f"diff edits: {what}. It found {len(change.entities)} entity and "
+        f"{len(change.handoffs)} hand-off changes; {len(change.touchpoints):,} touchpoints "
+        f"changed ({entered:,} upstream, {critical:,} critical and {suspects:,} suspect "
+        f"changes); {len(change.new_findings)} new findings, "
+        f"{len(change.resolved_findings)} resolved."
+    )
 
 
 def plain_data(model: servicekit.ServiceModel) -> dict[str, Any]:
@@ -495,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
         bench_upstream_of_all(table, model, label)
         bench_critical(table, model, picks[: 7 if label == "10k" else 3], label)
         bench_trace(table, model, picks[: 5 if label != "1M" else 1])
+        bench_select(table, model, picks)
+        if label != "1M":
+            bench_diff(table, path, workdir, label, args.seed)
         if args.no_memory:
             pass
         elif label != "1M":

@@ -6,9 +6,10 @@ Two fenced-block languages become diagrams:
     Mermaid source, drawn as it is.
 ``servicekit-diagram``
     The arguments of ``servicekit diagram`` (a model path, relative to the
-    project root, and optionally ``--focus NODE`` and ``--depth N``). The hook
-    loads the model and draws it with ``ServiceChain.to_mermaid``, so
-    a diagram in the docs can never drift from the model it shows.
+    project root, and optionally ``--focus NODE``, ``--depth N``, ``--select
+    SELECTOR`` and ``--by department``). The hook loads the model and draws it
+    with ``ServiceChain.to_mermaid`` (or the roll-up's Mermaid), so a diagram in
+    the docs can never drift from the model it shows.
 
 Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``
 hands to the vendored ``mermaid.min.js``. Material for MkDocs' own Mermaid
@@ -45,9 +46,19 @@ def diagram_source(arguments: str) -> str:
     parser.add_argument("model")
     parser.add_argument("--focus")
     parser.add_argument("--depth", type=int)
+    parser.add_argument("--select", action="append")
+    parser.add_argument("--by")
     args = parser.parse_args(shlex.split(arguments))
     model = servicekit.load(ROOT / args.model)
-    return model.chain.to_mermaid(focus=args.focus, depth=args.depth)
+    selected = model.chain.select(*args.select) if args.select else None
+    if args.by is not None:
+        from servicekit.chain.rollup import roll_up
+        from servicekit.render.diagram import rollup_mermaid
+
+        return rollup_mermaid(roll_up(model.chain, args.by, roles=selected), model.name)
+    from servicekit.render.diagram import to_mermaid
+
+    return to_mermaid(model.chain, focus=args.focus, depth=args.depth, select=selected)
 
 
 def format_servicekit_diagram(

@@ -22,6 +22,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from servicekit.chain.changes import SuspectChange, TouchpointChange
     from servicekit.chain.results import (
         CustomersOf,
         Reach,
@@ -33,6 +34,13 @@ if TYPE_CHECKING:
     )
     from servicekit.chain.service_chain import ServiceChain
     from servicekit.culture.audit import Finding, Findings
+    from servicekit.culture.diff import (
+        EntityChange,
+        FieldChange,
+        HandoffChange,
+        ModelDiff,
+        diff,
+    )
     from servicekit.culture.guide import ScenarioGuide
     from servicekit.culture.mapping import Applicability, Coverage
     from servicekit.culture.rules import RULES, Rule
@@ -42,6 +50,7 @@ if TYPE_CHECKING:
         ModelError,
         OutputError,
         Problem,
+        SelectorError,
         ServicekitError,
         UnknownIdError,
         UsageError,
@@ -90,6 +99,12 @@ _WHERE = {
         "servicekit.chain.results",
     ),
     "ServiceChain": "servicekit.chain.service_chain",
+    "SuspectChange": "servicekit.chain.changes",
+    "TouchpointChange": "servicekit.chain.changes",
+    **dict.fromkeys(
+        ("EntityChange", "FieldChange", "HandoffChange", "ModelDiff", "diff"),
+        "servicekit.culture.diff",
+    ),
     "Finding": "servicekit.culture.audit",
     "Findings": "servicekit.culture.audit",
     "ScenarioGuide": "servicekit.culture.guide",
@@ -104,6 +119,7 @@ _WHERE = {
             "ModelError",
             "OutputError",
             "Problem",
+            "SelectorError",
             "ServicekitError",
             "UnknownIdError",
             "UsageError",
@@ -149,14 +165,18 @@ __all__ = [
     "Coverage",
     "Customer",
     "CustomersOf",
+    "EntityChange",
     "FailPoint",
+    "FieldChange",
     "Finding",
     "Findings",
     "FrozenDict",
     "Handoff",
+    "HandoffChange",
     "InternalCustomer",
     "Metric",
     "MissingExtraError",
+    "ModelDiff",
     "ModelError",
     "OutputError",
     "Principle",
@@ -170,18 +190,22 @@ __all__ = [
     "Scenario",
     "ScenarioGuide",
     "Script",
+    "SelectorError",
     "ServiceChain",
     "ServiceModel",
     "ServicekitError",
     "SourceLocation",
     "Suspect",
+    "SuspectChange",
     "Suspects",
     "Touchpoint",
+    "TouchpointChange",
     "UnknownIdError",
     "UpstreamOfAll",
     "UpstreamSet",
     "UsageError",
     "__version__",
+    "diff",
     "dump",
     "example_path",
     "load",

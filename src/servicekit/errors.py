@@ -25,6 +25,7 @@ __all__ = [
     "ModelError",
     "OutputError",
     "Problem",
+    "SelectorError",
     "ServicekitError",
     "UnknownIdError",
     "UsageError",
@@ -187,6 +188,48 @@ def _rebuild_unknown_id(
 
 class UsageError(ServicekitError, ValueError):
     """An argument a query or a renderer cannot use: a negative depth, a depth with no focus."""
+
+
+class SelectorError(UsageError):
+    """A selector that cannot be read or names nothing: it points at the character.
+
+    Keeps the ``selector`` as written, the 0-based ``position`` of the character at
+    fault, the ``reason`` and a ``hint`` (nearest known words, or how to write it).
+    Printed, it shows the selector with a caret under that character.
+
+    Examples
+    --------
+    >>> err = SelectorError("2++pickup", 2, "a second '+'", "write 2+pickup")
+    >>> print(err)
+    a second '+' at column 3 of the selector; write 2+pickup
+      2++pickup
+        ^
+    >>> err.column
+    3
+    """
+
+    def __init__(self, selector: str, position: int, reason: str, hint: str | None = None):
+        self.selector = selector
+        self.position = position
+        self.reason = reason
+        self.hint = hint
+        super().__init__(selector, position, reason, hint)
+
+    @property
+    def column(self) -> int:
+        """The 1-based column of the character at fault."""
+        return self.position + 1
+
+    def __str__(self) -> str:
+        text = f"{self.reason} at column {self.column} of the selector"
+        if self.hint:
+            text += f"; {self.hint}"
+        # Tabs and line breaks are shown as spaces, so the caret stays under its character.
+        shown = "".join(" " if c.isspace() else c for c in self.selector)
+        return f"{text}\n  {shown}\n  {' ' * self.position}^"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.selector, self.position, self.reason, self.hint))
 
 
 class OutputError(ServicekitError, OSError):

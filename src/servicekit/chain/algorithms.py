@@ -19,7 +19,10 @@ __all__ = [
     "BitsCache",
     "ComponentIndex",
     "best_products",
+    "best_reach",
     "bfs_levels",
+    "bfs_order",
+    "bfs_reach",
     "dominator_tree",
     "immediate_dominators",
     "strongly_connected_components",
@@ -476,3 +479,201 @@ def best_products(
                 else:
                     heapq.heappush(heap, (-candidate, before))
     return best
+
+
+# --- selections and comparisons (selectors, diff) --------------------------------------------
+
+
+def bfs_reach(
+    adjacency: Mapping[str, Iterable[str]], starts: Iterable[str], depth: int | None
+) -> set[str]:
+    """The nodes within ``depth`` steps of any of ``starts``, the starts included.
+
+    A level-by-level BFS from all the starts at once, as :func:`bfs_levels` walks
+    from one, without ordering anything: selectors order their answer once, at the end.
+
+    Examples
+    --------
+    >>> sorted(bfs_reach({"a": ["b"], "b": ["c"], "c": [], "d": ["c"]}, ["a", "d"], 1))
+    ['a', 'b', 'c', 'd']
+    """
+    seen = set(starts)
+    level = list(seen)
+    distance = 0
+    while level and (depth is None or distance < depth):
+        distance += 1
+        following: list[str] = []
+        add = following.append
+        for node in level:
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    add(neighbour)
+        level = following
+    return seen
+
+
+def bfs_order(adjacency: Mapping[str, Iterable[str]], start: str, depth: int | None) -> list[str]:
+    """The nodes within ``depth`` steps of ``start``, in the order a BFS finds them.
+
+    :func:`bfs_levels` without sorting each level and without distances, for a
+    caller that orders the answer once itself; ``start`` is left out, even on a cycle.
+
+    Examples
+    --------
+    >>> sorted(bfs_order({"a": ["b", "c"], "b": ["c"], "c": ["a"]}, "a", None))
+    ['b', 'c']
+    """
+    seen = {start}
+    level = [start]
+    found: list[str] = []
+    distance = 0
+    while level and (depth is None or distance < depth):
+        distance += 1
+        following: list[str] = []
+        add = following.append
+        for node in level:
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    add(neighbour)
+        found += following
+        level = following
+    return found
+
+
+#: A label: best value -> bitset of the sources reaching a node with that value.
+Label = dict[float, int]
+
+
+def _merged(one: Label, other: Label) -> Label:
+    """A new label holding both (labels are never changed once made, so they can be shared)."""
+    if one is other:
+        return one
+    if len(one) == 1 and len(other) == 1:
+        ((value, bits),) = one.items()
+        more = other.get(value)
+        if more is not None:
+            return {value: bits | more}
+    merged = dict(one)
+    for value, bits in other.items():
+        merged[value] = merged.get(value, 0) | bits
+    return merged
+
+
+def _settled(label: Label) -> Label:
+    """``label`` with each source kept at its best value only (highest values first)."""
+    if len(label) < 2:
+        return label
+    settled: Label = {}
+    covered = 0
+    for value in sorted(label, reverse=True):
+        bits = label[value] & ~covered
+        if bits:
+            settled[value] = bits
+            covered |= bits
+    return settled
+
+
+def _leaving(label: Label, own: int, factor: float) -> Label:
+    """What a node passes on: what reached it and its own source bit, times its factor."""
+    out = {**label, 1.0: label.get(1.0, 0) | own} if own else label
+    out = _settled(out)
+    if factor != 1.0:
+        scaled: Label = {}
+        for value, bits in out.items():  # values may meet once scaled (by 0, say)
+            key = value * factor
+            scaled[key] = scaled.get(key, 0) | bits
+        out = scaled
+    return out
+
+
+def best_reach(
+    index: ComponentIndex,
+    sources: Mapping[int, int],
+    targets: Iterable[int],
+    factor: Mapping[int, float] | None = None,
+) -> dict[int, Label]:
+    """For each target, which sources reach it, and each one's best product of ``factor``.
+
+    A sweep over the components in topological order carrying *labels*: a label
+    maps a value to the bitset of the sources reaching the node with that value
+    (each source at its best value only). ``sources`` maps a node to its bit. A
+    path's value is the product of ``factor[node]`` (1 when absent) over its nodes
+    before the target, the source included, as :func:`best_products` counts it
+    from the other end; without ``factor`` every value is 1 and a label is the
+    plain set of sources reaching the node. Inside a cycle the labels are relaxed
+    until they settle. A target never counts itself among its sources.
+
+    Cost: one pass over the components, and a few bitset operations for each edge
+    leaving a node that some source reaches.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b"], "b": ["c", "a"], "c": ["d"], "d": []})
+    >>> a, b, c, d = (index.position[n] for n in "abcd")
+    >>> found = best_reach(index, {a: 1, c: 2}, [d, a], {b: 0.5})
+    >>> found[d], found[a]  # d: c directly (1.0), a through b (0.5); a never counts itself
+    ({1.0: 2, 0.5: 1}, {})
+    """
+    component, members, successors = index.component, index.members, index.successors
+    factors = factor or {}
+    wanted = set(targets)
+    pending: dict[int, Label] = {}
+    found: dict[int, Label] = {}
+    first = min((component[s] for s in sources), default=len(members))
+    for c in range(first, len(members)):
+        group = members[c]
+        if len(group) == 1:
+            (node,) = group
+            arrived = pending.pop(node, None)
+            own = sources.get(node, 0)
+            if node in wanted:
+                found[node] = {} if arrived is None else _settled(arrived)
+            if arrived is None and not own:
+                continue
+            out = _leaving(arrived or {}, own, factors.get(node, 1.0))
+            for target in successors[node]:
+                if target != node:
+                    into = pending.get(target)
+                    pending[target] = out if into is None else _merged(into, out)
+            continue
+        labels = {m: pending.pop(m, {}) for m in group}
+        if not any(labels.values()) and not any(sources.get(m, 0) for m in group):
+            for m in group:
+                if m in wanted:
+                    found[m] = {}
+            continue
+        inside = set(group)
+        changed = True
+        while changed:  # relax around the cycle until nothing improves
+            changed = False
+            for m in group:
+                out = _leaving(labels[m], sources.get(m, 0), factors.get(m, 1.0))
+                for target in successors[m]:
+                    if target not in inside or target == m:
+                        continue
+                    before = _settled(labels[target])
+                    merged = _merged(labels[target], out)
+                    if _settled(merged) != before:
+                        labels[target] = merged
+                        changed = True
+        for m in group:
+            if m in wanted:
+                own = sources.get(m, 0)
+                found[m] = _without(_settled(labels[m]), own)
+            out = _leaving(labels[m], sources.get(m, 0), factors.get(m, 1.0))
+            for target in successors[m]:
+                if target not in inside:
+                    into = pending.get(target)
+                    pending[target] = out if into is None else _merged(into, out)
+    for node in wanted:
+        found.setdefault(node, {})
+    return found
+
+
+def _without(label: Label, bits: int) -> Label:
+    """``label`` with the sources in ``bits`` left out."""
+    if not bits:
+        return label
+    return {value: kept for value, b in label.items() if (kept := b & ~bits)}

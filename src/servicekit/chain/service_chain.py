@@ -27,7 +27,7 @@ from servicekit.chain.algorithms import (
     dominator_tree,
     immediate_dominators,
 )
-from servicekit.chain.graph import ROLE, TOUCHPOINT, build_graph
+from servicekit.chain.graph import CUSTOMER, ROLE, TOUCHPOINT, build_graph
 from servicekit.chain.results import (
     CustomersOf,
     Reaches,
@@ -35,6 +35,8 @@ from servicekit.chain.results import (
     Suspects,
     UpstreamOfAll,
 )
+from servicekit.chain.rollup import roll_up
+from servicekit.chain.selectors import NOT_ROLE, Scope, select_ids
 from servicekit.errors import UnknownIdError, UsageError
 from servicekit.model.entities import InternalCustomer
 from servicekit.model.service_model import ServiceModel
@@ -467,3 +469,88 @@ class ServiceChain:
         with gc_paused():
             index = ComponentIndex(self._successors, components)
         return UpstreamOfAll(index, touchpoints)
+
+    # -- selections and roll-ups (see selectors.py and rollup.py) ----------------------------
+
+    def select(
+        self,
+        *selectors: str,
+        exclude: str | Iterable[str] | None = None,
+        customer: str | None = None,
+    ) -> tuple[str, ...]:
+        """The ids a selector names, after dbt's node selection.
+
+        ``pickup`` (the node), ``+pickup`` (it and everything upstream),
+        ``2+pickup`` (upstream up to 2 edges), ``spotter+`` / ``spotter+2``
+        (downstream), ``+pickup+``, ``@spotter`` (it, everything downstream, and
+        everything upstream of those), ``department:cleaning``,
+        ``kind:role|person|system|touchpoint|customer`` and ``customer:bride`` (the
+        customer, its touchpoints and everything upstream of them in its chain).
+        Selectors separated by spaces, or given as several arguments, are a union;
+        joined by commas, an intersection. ``exclude`` removes what it selects.
+
+        Parameters
+        ----------
+        *selectors : str
+            One or more selectors.
+        exclude : str or iterable of str, optional
+            Selectors whose nodes are left out.
+        customer : str, optional
+            Evaluate everything on this customer's chain.
+
+        Returns
+        -------
+        tuple of str
+            Ids ordered by kind (roles, touchpoints, customers), then id.
+
+        Raises
+        ------
+        SelectorError
+            For a malformed selector, or one naming an unknown node, department or
+            customer: the message points at the character.
+        UnknownIdError
+            When ``customer`` is not a customer of the model.
+
+        Examples
+        --------
+        >>> import servicekit
+        >>> chain = servicekit.load_example().chain
+        >>> chain.select("2+pickup,department:front-counter")
+        ('cashier',)
+        >>> chain.select("@presser", exclude="kind:customer")
+        ('cashier', 'cleaner', 'counter-clerk', 'organizer', 'presser', 'spotter', 'tagger', \
+'drop-off', 'pickup')
+        """
+        return select_ids(self, selectors, exclude=exclude, customer=customer)
+
+    def rollup(self, by: str = "department", *, customer: str | None = None) -> nx.DiGraph[str]:
+        """The chain between departments: a new networkx ``DiGraph`` of them.
+
+        Nodes are departments (``kind="department"``, ``roles``: their role ids); a
+        role without a department is a node of its own, named by its role id
+        (``kind="role"``). An edge A -> B exists when a role of A hands off to a role
+        of B (A == B for hand-offs inside a department), with ``count`` (how many
+        hand-offs), ``handoffs`` (the ``(giver, receiver)`` role pairs),
+        ``fail_points`` (their :class:`~servicekit.FailPoint` objects) and ``rates``
+        (fail point id -> rate). The graph is yours: it is built anew on each call.
+
+        Examples
+        --------
+        >>> import servicekit
+        >>> graph = servicekit.load_example().chain.rollup("department")
+        >>> sorted(graph.successors("cleaning"))
+        ['cleaning', 'finishing']
+        >>> graph.edges["finishing", "front-counter"]["rates"]
+        {'wrong-hook': 0.02}
+        """
+        return roll_up(self, by, customer=customer)
+
+    @cached_property
+    def _scope(self) -> Scope:
+        """The whole chain as selectors walk it: adjacency, kinds, the ids of each kind."""
+        members = {
+            kind: frozenset(n for n, k in self._kinds.items() if k == kind)
+            for kind in (ROLE, TOUCHPOINT, CUSTOMER)
+        }
+        members[NOT_ROLE] = members[TOUCHPOINT] | members[CUSTOMER]
+        return Scope(self._predecessors, self._successors, self._kinds, None, members)

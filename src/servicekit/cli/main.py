@@ -66,8 +66,8 @@ def parser() -> argparse.ArgumentParser:
         prog="servicekit",
         description="Model how service flows through an organisation, and ask who upstream "
         "shapes what a customer experiences.",
-        epilog="Exit codes: 0 success; 1 an audit finding at or above --fail-on; "
-        "2 bad usage or an invalid model.",
+        epilog="Exit codes: 0 success; 1 an audit finding at or above --fail-on (or a "
+        "--fail-on condition of diff); 2 bad usage or an invalid model.",
     )
     top.add_argument(
         "--version", action=_Version, nargs=0, help="show program's version number and exit"
@@ -77,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(command.name, help=command.help, description=command.help)
         if command.model == "required":
             sub.add_argument("model", metavar="MODEL", help="a model file or directory")
+        elif command.model == "many":
+            sub.add_argument("model", metavar="MODEL", nargs="+", help="model files or directories")
         elif command.model == "optional":
             sub.add_argument(
                 "model",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from servicekit.model.vocabulary import FAIL_ON
+from servicekit.model.vocabulary import DIFF_FAIL_ON, FAIL_ON, GROUPINGS
 
 __all__ = ["COMMANDS", "Argument", "Command"]
 
@@ -25,7 +25,8 @@ class Argument(NamedTuple):
 class Command(NamedTuple):
     """A command: its name, one line of help, its module, output formats and arguments.
 
-    ``model`` is ``required``, ``optional`` (``report``: the bundled example) or ``none``.
+    ``model`` is ``required``, ``optional`` (``report``: the bundled example), ``many``
+    (``validate``: one or more) or ``none``.
     """
 
     name: str
@@ -55,11 +56,28 @@ def _fail_on(default: str) -> Argument:
     )
 
 
+def _select() -> Argument:
+    return Argument(
+        ("--select",),
+        {
+            "metavar": "SELECTOR",
+            "action": "append",
+            "default": None,
+            "help": "only what these selectors name (repeatable; see servicekit select)",
+        },
+    )
+
+
 _PREFIX = "servicekit.cli.commands."
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
-    Command("validate", "check a model and report every problem", _PREFIX + "validate"),
+    Command(
+        "validate",
+        "check models and report every problem of every one",
+        _PREFIX + "validate",
+        model="many",
+    ),
     Command(
         "report",
         "a service report: each touchpoint's chain, critical roles, suspects, "
@@ -71,6 +89,7 @@ COMMANDS: tuple[Command, ...] = (
                 ("--top",), {"type": "count", "default": 3, "help": "suspects shown per touchpoint"}
             ),
             _fail_on("never"),
+            _select(),
         ),
     ),
     Command(
@@ -112,6 +131,7 @@ COMMANDS: tuple[Command, ...] = (
         "which principles apply to which roles, and why",
         _PREFIX + "coverage",
         formats=("text", "json", "csv", "markdown"),
+        arguments=(_select(),),
     ),
     Command(
         "guide",
@@ -136,6 +156,7 @@ COMMANDS: tuple[Command, ...] = (
                     "help": "set a rule to off, error, warning or info (repeatable)",
                 },
             ),
+            _select(),
         ),
     ),
     Command(
@@ -153,6 +174,15 @@ COMMANDS: tuple[Command, ...] = (
                 },
             ),
             _depth("with --focus: how far to go"),
+            _select(),
+            Argument(
+                ("--by",),
+                {
+                    "choices": GROUPINGS,
+                    "default": None,
+                    "help": "draw the chain rolled up: one box a department",
+                },
+            ),
         ),
     ),
     Command(
@@ -161,5 +191,53 @@ COMMANDS: tuple[Command, ...] = (
         _PREFIX + "schema",
         formats=("json",),
         model="none",
+    ),
+    Command(
+        "select",
+        "the nodes selectors name, such as +pickup, 2+pickup or @spotter",
+        _PREFIX + "select",
+        arguments=(
+            Argument(
+                ("selector",),
+                {"metavar": "SELECTOR", "nargs": "+", "help": "selectors; several are a union"},
+            ),
+            Argument(
+                ("--exclude",),
+                {
+                    "metavar": "SELECTOR",
+                    "action": "append",
+                    "default": None,
+                    "help": "leave out what this selector names (repeatable)",
+                },
+            ),
+            Argument(
+                ("--customer",),
+                {
+                    "metavar": "ID",
+                    "default": None,
+                    "help": "select in this customer's chain",
+                },
+            ),
+        ),
+    ),
+    Command(
+        "diff",
+        "what changed between two versions of a model, and what it does to the chain",
+        _PREFIX + "diff",
+        formats=("text", "json", "markdown", "sarif"),
+        model="none",
+        arguments=(
+            Argument(("old",), {"metavar": "OLD", "help": "the model before (file or directory)"}),
+            Argument(("new",), {"metavar": "NEW", "help": "the model after (file or directory)"}),
+            Argument(
+                ("--fail-on",),
+                {
+                    "choices": DIFF_FAIL_ON,
+                    "default": "never",
+                    "help": "exit 1 on a new audit finding, or a node new to a touchpoint's "
+                    "critical set (default never)",
+                },
+            ),
+        ),
     ),
 )

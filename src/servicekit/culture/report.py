@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import attrs
@@ -24,6 +25,7 @@ import attrs
 from servicekit._runtime import later
 from servicekit.chain.results import Reaches, Suspects
 from servicekit.culture.audit import Findings
+from servicekit.culture.selection import coverage_of, findings_about
 from servicekit.model.entities import Touchpoint
 from servicekit.model.service_model import ServiceModel
 
@@ -66,9 +68,22 @@ class Report:
         return text
 
 
-def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3) -> Report:
-    """The report of ``model``, with at most ``top`` suspects a touchpoint."""
+def build(
+    model: ServiceModel,
+    *,
+    path: str,
+    bundled: bool = False,
+    top: int = 3,
+    select: Collection[str] | None = None,
+) -> Report:
+    """The report of ``model``, with at most ``top`` suspects a touchpoint.
+
+    With ``select`` (a selection of the chain), only the selected touchpoints, the
+    coverage gaps among the selected roles and the findings about the selection
+    (see :mod:`servicekit.culture.selection`).
+    """
     chain = model.chain
+    chosen = None if select is None else set(select)
     touchpoints = tuple(
         TouchpointReport(
             touchpoint=model.touchpoints[tp_id],
@@ -77,12 +92,17 @@ def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3
             suspects=Suspects(chain.trace(tp_id)[:top]),
         )
         for tp_id in sorted(model.touchpoints)
+        if chosen is None or tp_id in chosen
     )
+    coverage, findings = model.coverage(), model.audit()
+    if chosen is not None:
+        coverage = coverage_of(coverage, chosen)
+        findings = findings_about(findings, model, chosen)
     return Report(
         model=model,
         path=path,
         bundled=bundled,
         touchpoints=touchpoints,
-        coverage_gaps=model.coverage().uncovered_roles,
-        findings=model.audit(),
+        coverage_gaps=coverage.uncovered_roles,
+        findings=findings,
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 __all__ = [
     "AUDIT_RULES",
+    "DIFF_FAIL_ON",
     "FAIL_ON",
+    "GROUPINGS",
     "PROGRAM_CONTENT",
     "RULE_SETTINGS",
     "SEVERITIES",
@@ -20,6 +22,10 @@ SEVERITIES = ("error", "warning", "info")
 RULE_SETTINGS = ("off", *SEVERITIES)
 #: What a fail-on threshold may be: a severity, or ``never``.
 FAIL_ON = (*SEVERITIES, "never")
+#: What ``servicekit diff --fail-on`` may be: a new finding, a new critical node, or never.
+DIFF_FAIL_ON = ("new-finding", "new-critical", "never")
+#: What a chain can be rolled up by (``chain.rollup(by)``, ``diagram --by``).
+GROUPINGS = ("department",)
 #: The values ``content`` of a programme may take.
 PROGRAM_CONTENT = ("generic", "own-scenarios")
 

@@ -45,15 +45,26 @@ flowchart BT
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
+import networkx as nx
+
+from servicekit._words import listed, plural
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.errors import UsageError
 from servicekit.model.entities import Handoff
 from servicekit.render.rows import percent
 
-__all__ = ["Blueprint", "Lane", "blueprint", "to_dot", "to_mermaid"]
+__all__ = [
+    "Blueprint",
+    "Lane",
+    "blueprint",
+    "rollup_dot",
+    "rollup_mermaid",
+    "to_dot",
+    "to_mermaid",
+]
 
 #: Colours of the lanes (fill, stroke) and of fail-point hand-offs; shared by both formats.
 _COLOURS = {
@@ -130,7 +141,11 @@ def _handoff_label(handoffs: tuple[Handoff, ...]) -> tuple[str, tuple[str, ...]]
 
 
 def blueprint(
-    chain: ServiceChain, *, focus: str | None = None, depth: int | None = None
+    chain: ServiceChain,
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    select: Collection[str] | None = None,
 ) -> Blueprint:
     """The lanes, labels and edges of ``chain``'s blueprint, limited to ``focus`` when given.
 
@@ -144,6 +159,9 @@ def blueprint(
     depth : int, optional
         How many hops from ``focus`` to draw; every hop when ``None``. Needs
         ``focus``.
+    select : collection of str, optional
+        Only these nodes (a selection, see :meth:`ServiceChain.select`) and the
+        edges between them; with ``focus``, the nodes both keep.
 
     Raises
     ------
@@ -171,6 +189,8 @@ def blueprint(
         keep = {focus}
         keep.update(chain.upstream(focus, depth).ids)
         keep.update(chain.downstream(focus, depth).ids)
+    if select is not None:
+        keep = set(select) if keep is None else keep & set(select)
 
     def kept(ids: Iterator[str]) -> tuple[str, ...]:
         return tuple(i for i in ids if keep is None or i in keep)
@@ -246,7 +266,13 @@ def _mermaid_ids(plan: Blueprint) -> dict[str, str]:
     return ids
 
 
-def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
+def to_mermaid(
+    chain: ServiceChain,
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    select: Collection[str] | None = None,
+) -> str:
     """The chain as a Mermaid flowchart laid out like a service blueprint.
 
     Customers sit at the top, then touchpoints and front-line roles (the front
@@ -263,6 +289,8 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
         Draw only this node and the nodes within ``depth`` hops up- or downstream.
     depth : int, optional
         The hops from ``focus`` to keep; all of them when ``None``.
+    select : collection of str, optional
+        Draw only these nodes (a selection) and the edges between them.
 
     Returns
     -------
@@ -285,7 +313,7 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
     >>> 'r_tagger ==>|"tagged garment<br/>fail point: wrong-tag (1%)"| r_spotter' in text
     True
     """
-    plan = blueprint(chain, focus=focus, depth=depth)
+    plan = blueprint(chain, focus=focus, depth=depth, select=select)
     ids = _mermaid_ids(plan)
     shapes = {
         "customers": '(["{}"])',
@@ -377,7 +405,13 @@ def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
+def to_dot(
+    chain: ServiceChain,
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    select: Collection[str] | None = None,
+) -> str:
     """The chain as a Graphviz DOT digraph laid out like a service blueprint.
 
     The same blueprint as :func:`to_mermaid`: clusters for the customers, the
@@ -393,6 +427,8 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
         Draw only this node and the nodes within ``depth`` hops up- or downstream.
     depth : int, optional
         The hops from ``focus`` to keep; all of them when ``None``.
+    select : collection of str, optional
+        Draw only these nodes (a selection) and the edges between them.
 
     Returns
     -------
@@ -426,7 +462,7 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
     }
     <BLANKLINE>
     """  # noqa: E501
-    plan = blueprint(chain, focus=focus, depth=depth)
+    plan = blueprint(chain, focus=focus, depth=depth, select=select)
     shapes = {
         "customers": "ellipse",
         "touchpoints": "hexagon",
@@ -492,5 +528,134 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
             attributes.append("constraint=false")
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
         lines.append(f"    {_dot_string(edge.source)} -> {_dot_string(edge.target)}{suffix};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# --- departments (roll-ups) ------------------------------------------------------------------
+
+_DEPARTMENT_COLOURS = {"department": ("#e0f2fe", "#0369a1"), "role": ("#f3f4f6", "#4b5563")}
+
+
+def _group_label(graph: nx.DiGraph[str], node: str) -> tuple[str, str]:
+    """The two lines of a roll-up node: its name, and its roles."""
+    data = graph.nodes[node]
+    roles = data["roles"]
+    if data["kind"] == "role":
+        return node, "no department"
+    return node, f"{plural(len(roles), 'role')}: {listed(roles)}"
+
+
+def _group_edge_parts(data: dict[str, object]) -> list[str]:
+    count = data["count"]
+    fail_points = data["fail_points"]
+    assert isinstance(count, int)
+    assert isinstance(fail_points, tuple)
+    parts = [plural(count, "hand-off")]
+    shown = [f"{fp.id} ({percent(fp.rate)})" for fp in fail_points]
+    if shown:
+        parts.append(f"{'fail points' if len(shown) > 1 else 'fail point'}: {listed(shown)}")
+    return parts
+
+
+def _group_ids(graph: nx.DiGraph[str]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for node in graph:
+        base = "d_" + re.sub(r"[^0-9A-Za-z]+", "_", node).strip("_")
+        safe, n = base, 1
+        while safe in used:
+            n += 1
+            safe = f"{base}_{n}"
+        used.add(safe)
+        ids[node] = safe
+    return ids
+
+
+def rollup_mermaid(graph: nx.DiGraph[str], title: str = "") -> str:
+    """A roll-up (:meth:`ServiceChain.rollup`) as a Mermaid flowchart, left to right.
+
+    Each department is a box naming its roles; each edge says how many hand-offs
+    cross it and, drawn heavy and red, the fail points on them with their rates.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> chain = servicekit.load_example().chain
+    >>> text = rollup_mermaid(chain.rollup("department"), "Corner Dry Cleaner")
+    >>> text.splitlines()[3]
+    'flowchart LR'
+    >>> 'd_intake ==>|"1 hand-off<br/>fail point: wrong-tag (1%)"| d_cleaning' in text
+    True
+    """
+    ids = _group_ids(graph)
+    name = title or "Service chain"
+    lines = [
+        "---",
+        f"title: {_mermaid_text(name)}, by department",
+        "---",
+        "flowchart LR",
+        f"    accTitle: The departments of {_mermaid_text(name)} and the hand-offs between them",
+    ]
+    for node in graph:
+        first, second = _group_label(graph, node)
+        lines.append(f'    {ids[node]}["{_mermaid_text(first)}<br/>{_mermaid_text(second)}"]')
+    failing: list[int] = []
+    for index, (source, target, data) in enumerate(graph.edges(data=True)):
+        parts = _group_edge_parts(data)
+        arrow = "==>" if data["fail_points"] else "-->"
+        if data["fail_points"]:
+            failing.append(index)
+        label = "<br/>".join(_mermaid_text(p) for p in parts)
+        lines.append(f'    {ids[source]} {arrow}|"{label}"| {ids[target]}')
+    for kind, (fill, stroke) in _DEPARTMENT_COLOURS.items():
+        lines.append(f"    classDef {kind} fill:{fill},stroke:{stroke},color:{_TEXT}")
+    for kind in _DEPARTMENT_COLOURS:
+        members = [ids[n] for n in graph if graph.nodes[n]["kind"] == kind]
+        if members:
+            lines.append(f"    class {','.join(members)} {kind}")
+    if failing:
+        lines.append(
+            f"    linkStyle {','.join(map(str, failing))} "
+            f"stroke:{_FAIL},stroke-width:3px,color:{_FAIL}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def rollup_dot(graph: nx.DiGraph[str], title: str = "") -> str:
+    """A roll-up (:meth:`ServiceChain.rollup`) as Graphviz DOT, left to right.
+
+    The same boxes and edges as :func:`rollup_mermaid`; render it with ``dot -Tsvg``.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> chain = servicekit.load_example().chain
+    >>> print(rollup_dot(chain.rollup("department"), "Corner Dry Cleaner").splitlines()[1])
+        rankdir=LR;
+    """
+    name = f"{title or 'Service chain'}, by department"
+    lines = [
+        f"digraph {_dot_string(name)} {{",
+        "    rankdir=LR;",
+        f'    label={_dot_string(name)}; labelloc=t; fontname="Helvetica";',
+        f'    node [fontname="Helvetica", style=filled, shape=box, color="{_TEXT}"];',
+        '    edge [fontname="Helvetica", fontsize=10];',
+    ]
+    for node in graph:
+        kind: str = graph.nodes[node]["kind"]
+        first, second = _group_label(graph, node)
+        label = "\\n".join(
+            " ".join(p.split()).replace("\\", "\\\\").replace('"', '\\"') for p in (first, second)
+        )
+        fill = _DEPARTMENT_COLOURS[kind][0]
+        lines.append(f'    {_dot_string(node)} [label="{label}", fillcolor="{fill}"];')
+    for source, target, data in graph.edges(data=True):
+        parts = _group_edge_parts(data)
+        label = "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+        extra = f', color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2' if data["fail_points"] else ""
+        lines.append(
+            f'    {_dot_string(source)} -> {_dot_string(target)} [label="{label}"{extra}];'
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -14,27 +14,32 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from servicekit.chain.results import Reach, Suspect
 from servicekit.culture.audit import Finding
+from servicekit.culture.diff import FieldChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
 from servicekit.errors import Problem
+from servicekit.model.entities import Entity, field_specs
 from servicekit.model.service_model import ServiceModel
 
 __all__ = [
     "coverage_json",
     "critical_json",
+    "diff_json",
     "downstream_json",
     "findings_json",
     "guide_json",
     "number",
+    "plain",
     "problems_json",
     "reach_json",
     "report_json",
+    "selection_json",
     "suspect_json",
     "trace_json",
     "upstream_json",
@@ -61,21 +66,22 @@ def valid_json(path: str, model: ServiceModel) -> dict[str, Any]:
     return {"valid": True, "model": path, "name": model.name, "counts": model.counts()}
 
 
-def problems_json(problems: Iterable[Problem]) -> dict[str, Any]:
+def problems_json(problems: Iterable[Problem], path: str | None = None) -> dict[str, Any]:
     """What ``servicekit validate --format json`` says of a model with problems."""
-    return {
-        "valid": False,
-        "problems": [
-            {
-                "path": p.path,
-                "line": p.line,
-                "column": p.column,
-                "message": p.message,
-                "hint": p.hint,
-            }
-            for p in problems
-        ],
-    }
+    data: dict[str, Any] = {"valid": False}
+    if path is not None:
+        data["model"] = path
+    data["problems"] = [
+        {
+            "path": p.path,
+            "line": p.line,
+            "column": p.column,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+    return data
 
 
 # --- chain answers --------------------------------------------------------------------------
@@ -218,4 +224,107 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "coverage_gaps": list(report.coverage_gaps),
         "findings": findings_json(report.findings)["findings"],
+    }
+
+
+# --- selections and diffs (working with models over time) -----------------------------------
+
+
+def selection_json(
+    selector: str, selected: Iterable[str], kinds: Mapping[str, str], exclude: str | None = None
+) -> dict[str, Any]:
+    """``{"selector": S, "selected": [{"id", "kind"}, ...]}``, with ``"exclude": S`` when given.
+
+    Examples
+    --------
+    >>> selection_json("pickup", ["pickup"], {"pickup": "touchpoint"})
+    {'selector': 'pickup', 'selected': [{'id': 'pickup', 'kind': 'touchpoint'}]}
+    """
+    data: dict[str, Any] = {"selector": selector}
+    if exclude is not None:
+        data["exclude"] = exclude
+    data["selected"] = [{"id": n, "kind": kinds[n]} for n in selected]
+    return data
+
+
+def plain(value: Any) -> Any:
+    """A field's value as JSON data: lists, objects keyed by YAML keys, numbers rounded.
+
+    Examples
+    --------
+    >>> from servicekit import FailPoint
+    >>> plain(FailPoint(id="wrong-tag", category="lost-item", rate=0.01))
+    {'id': 'wrong-tag', 'category': 'lost-item', 'rate': 0.01}
+    >>> plain((0.1 + 0.2, "a"))
+    [0.3, 'a']
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, Entity):
+        return {
+            spec.key or name: plain(getattr(value, name)) for name, spec in field_specs(type(value))
+        }
+    return str(value)
+
+
+def _fields_json(fields: Iterable[FieldChange]) -> list[dict[str, Any]]:
+    return [{"field": f.path, "old": plain(f.old), "new": plain(f.new)} for f in fields]
+
+
+def _score_json(value: float | None) -> float | None:
+    return None if value is None else number(value)
+
+
+def diff_json(change: ModelDiff) -> dict[str, Any]:
+    """The whole diff: model fields, entities, hand-offs, touchpoints and findings.
+
+    The shape is documented on the command-line reference page (``servicekit diff``).
+    """
+    return {
+        "old": change.old_label,
+        "new": change.new_label,
+        "model": _fields_json(change.model),
+        "entities": [
+            {"kind": e.kind, "id": e.id, "status": e.status, "fields": _fields_json(e.fields)}
+            for e in change.entities
+        ],
+        "handoffs": [
+            {
+                "from": h.giver,
+                "to": h.receiver,
+                "item": h.handoff.item,
+                "status": h.status,
+                "fields": _fields_json(h.fields),
+            }
+            for h in change.handoffs
+        ],
+        "touchpoints": [
+            {
+                "id": t.touchpoint,
+                "upstream": {"entered": list(t.entered), "left": list(t.left)},
+                "critical": {"entered": list(t.critical_entered), "left": list(t.critical_left)},
+                "suspects": [
+                    {
+                        "role": s.role,
+                        "receiver": s.receiver,
+                        "fail_point": s.fail_point,
+                        "category": s.category,
+                        "old": _score_json(s.old),
+                        "new": _score_json(s.new),
+                    }
+                    for s in t.suspects
+                ],
+            }
+            for t in change.touchpoints
+        ],
+        "findings": {
+            "new": findings_json(change.new_findings)["findings"],
+            "resolved": findings_json(change.resolved_findings)["findings"],
+        },
     }

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from servicekit.chain.results import Reach, Suspect
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Finding
+from servicekit.culture.diff import FieldChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.model.service_model import ServiceModel
@@ -29,11 +30,12 @@ from servicekit.render.rows import (
     suspect_rows,
 )
 from servicekit.render.tables import markdown_cell, markdown_table
-from servicekit.render.text import guide_lines
+from servicekit.render.text import guide_lines, shown_value
 
 __all__ = [
     "chain_markdown",
     "coverage_markdown",
+    "diff_markdown",
     "findings_markdown",
     "guide_markdown",
     "model_markdown",
@@ -125,3 +127,86 @@ def findings_markdown(findings: Iterable[Finding]) -> str:
     if not rows:
         return "No findings."
     return markdown_table(header, rows)
+
+
+# --- diffs (working with models over time) ---------------------------------------------------
+
+
+def _changes_cell(fields: Iterable[FieldChange]) -> str:
+    return "; ".join(f"{f.path}: {shown_value(f.old)} -> {shown_value(f.new)}" for f in fields)
+
+
+def _moved_cell(entered: Iterable[str], left: Iterable[str]) -> str:
+    return "; ".join([*(f"+ {n}" for n in entered), *(f"- {n}" for n in left)])
+
+
+def _score_cell(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def diff_markdown(change: ModelDiff) -> str:
+    """The diff in Markdown, to paste in a pull request: a table for each kind of change.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> model = servicekit.load_example()
+    >>> print(diff_markdown(servicekit.diff(model, model)))
+    ### servicekit diff: `Corner Dry Cleaner` to `Corner Dry Cleaner`
+    <BLANKLINE>
+    No differences.
+    """
+    lines = [
+        f"### servicekit diff: `{markdown_cell(change.old_label)}` to "
+        f"`{markdown_cell(change.new_label)}`",
+        "",
+    ]
+    if not change:
+        lines.append("No differences.")
+        return "\n".join(lines)
+    rows: list[tuple[object, ...]]
+    if change.model:
+        rows = [(f.path, shown_value(f.old), shown_value(f.new)) for f in change.model]
+        lines += ["**Model**", "", markdown_table(("field", "old", "new"), rows), ""]
+    if change.entities:
+        rows = [(e.status, e.kind, e.id, _changes_cell(e.fields)) for e in change.entities]
+        lines += ["**Entities**", "", markdown_table(("change", "kind", "id", "fields"), rows), ""]
+    if change.handoffs:
+        rows = [
+            (h.status, h.giver, h.receiver, h.handoff.item, _changes_cell(h.fields))
+            for h in change.handoffs
+        ]
+        header: tuple[str, ...] = ("change", "from", "to", "item", "fields")
+        lines += ["**Hand-offs**", "", markdown_table(header, rows), ""]
+    if change.touchpoints:
+        rows = [
+            (
+                t.touchpoint,
+                _moved_cell(t.entered, t.left),
+                _moved_cell(t.critical_entered, t.critical_left),
+                "; ".join(
+                    f"{s.fail_point} ({s.role} -> {s.receiver}): "
+                    f"{_score_cell(s.old)} -> {_score_cell(s.new)}"
+                    for s in t.suspects
+                ),
+            )
+            for t in change.touchpoints
+        ]
+        header = ("touchpoint", "upstream", "critical", "suspects whose score changed")
+        lines += ["**Touchpoints**", "", markdown_table(header, rows), ""]
+    else:
+        lines += ["No touchpoint's upstream, critical set or suspects changed.", ""]
+    if change.new_findings or change.resolved_findings:
+        rows = [
+            (status, f.severity, f.rule, f.subject, f.message)
+            for status, found in (
+                ("new", change.new_findings),
+                ("resolved", change.resolved_findings),
+            )
+            for f in found
+        ]
+        header = ("finding", "severity", "rule", "subject", "why it matters")
+        lines += ["**Audit findings**", "", markdown_table(header, rows)]
+    else:
+        lines.append("No new audit findings, none resolved.")
+    return "\n".join(lines).rstrip("\n")

@@ -15,6 +15,7 @@ Upstream of pickup: 2 nodes
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -22,9 +23,11 @@ from typing import Any
 from servicekit._words import plural
 from servicekit.chain.results import Reach, Suspect
 from servicekit.culture.audit import Finding
+from servicekit.culture.diff import FieldChange, HandoffChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
+from servicekit.model.entities import Entity, field_specs
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import SEVERITIES
 from servicekit.render.tables import text_table
@@ -33,11 +36,15 @@ __all__ = [
     "SOURCE_SYMBOLS",
     "coverage_text",
     "critical_text",
+    "diff_text",
     "findings_text",
     "guide_lines",
     "guide_text",
+    "handoff_line",
     "reaches_text",
     "report_text",
+    "selection_text",
+    "shown_value",
     "suspects_text",
     "valid_text",
 ]
@@ -324,3 +331,172 @@ def report_text(report: Report) -> str:
     lines.append("Audit")
     lines.append(findings_text(report.findings).rstrip("\n"))
     return "\n".join(lines)
+
+
+# --- selections and diffs (working with models over time) -----------------------------------
+
+
+def selection_text(
+    selector: str, selected: Sequence[str], kinds: Mapping[str, str], exclude: str | None = None
+) -> str:
+    """``Selected by SELECTOR: N nodes`` then a kind / id table, in the selection's order.
+
+    Examples
+    --------
+    >>> print(selection_text("2+pickup", ["cashier", "pickup"],
+    ...                      {"cashier": "role", "pickup": "touchpoint"}))
+    Selected by 2+pickup: 2 nodes
+      kind        id
+      role        cashier
+      touchpoint  pickup
+    """
+    by = selector if exclude is None else f"{selector}, excluding {exclude}"
+    head = f"Selected by {by}: {plural(len(selected), 'node')}"
+    if not selected:
+        return head
+    return head + "\n" + text_table(["kind", "id"], [[kinds[n], n] for n in selected])
+
+
+def shown_value(value: object) -> str:
+    """A field's value as a reviewer reads it: strings quoted, lists and mappings inline.
+
+    Examples
+    --------
+    >>> from servicekit import FailPoint
+    >>> shown_value("pre-treated garment"), shown_value(0.04), shown_value(None)
+    ('"pre-treated garment"', '0.04', '(none)')
+    >>> shown_value(FailPoint(id="wrong-tag", category="lost-item", rate=0.01))
+    '{id: wrong-tag, category: lost-item, rate: 0.01}'
+    """
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"{value:.12g}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    if isinstance(value, Entity):
+        parts = []
+        for name, spec in field_specs(type(value)):
+            inner = getattr(value, name)
+            if inner or (inner == 0.0 and spec.shape == "rate"):
+                shown = inner if isinstance(inner, str) else shown_value(inner)
+                parts.append(f"{spec.key or name}: {shown}")
+        return "{" + ", ".join(parts) + "}"
+    return str(value)
+
+
+def _indented(text: str, indent: str, width: int = 88) -> str:
+    """``text`` wrapped at ``width``, its first line at ``indent``, the rest two further in."""
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _field_lines(fields: Iterable[FieldChange], indent: str) -> list[str]:
+    return [
+        _indented(f"{f.path}: {shown_value(f.old)} -> {shown_value(f.new)}", indent) for f in fields
+    ]
+
+
+_MARKS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _counted(items: Iterable[str]) -> str:
+    """``1 added, 2 changed``: how many of each status, in the order added, removed, changed."""
+    found = list(items)
+    return ", ".join(f"{found.count(s)} {s}" for s in _MARKS if s in found)
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def handoff_line(change: HandoffChange) -> str:
+    """``presser -> spotter: returned garment``: a hand-off as a diff names it."""
+    item = f": {change.handoff.item}" if change.handoff.item else ""
+    return f"{change.giver} -> {change.receiver}{item}"
+
+
+def diff_text(change: ModelDiff) -> str:
+    """The diff as a review comment: what changed, then what it does to the chain and audit."""
+    lines = [f"Changes from {change.old_label} to {change.new_label}"]
+    if change.model:
+        lines += ["", "Model"]
+        lines += _field_lines(change.model, "  ")
+    if change.entities:
+        lines += ["", f"Entities ({_counted(e.status for e in change.entities)})"]
+        for entity in change.entities:
+            lines.append(f"  {_MARKS[entity.status]} {entity.kind} {entity.id}")
+            lines += _field_lines(entity.fields, "      ")
+    if change.handoffs:
+        lines += ["", f"Hand-offs ({_counted(h.status for h in change.handoffs)})"]
+        for handoff in change.handoffs:
+            lines.append(f"  {_MARKS[handoff.status]} {handoff_line(handoff)}")
+            lines += _field_lines(handoff.fields, "      ")
+    lines.append("")
+    if not change.touchpoints:
+        lines.append("Touchpoints: no touchpoint's upstream, critical set or suspects changed.")
+    else:
+        lines.append(f"Touchpoints ({plural(len(change.touchpoints), 'changed', 'changed')})")
+    for part in change.touchpoints:
+        lines.append(f"  {part.touchpoint}")
+        for title, entered, left in (
+            ("upstream", part.entered, part.left),
+            ("critical", part.critical_entered, part.critical_left),
+        ):
+            if entered or left:
+                moved = [f"+ {n}" for n in entered] + [f"- {n}" for n in left]
+                lines.append(_indented(f"{title}: " + "; ".join(moved), "    "))
+        if part.suspects:
+            lines.append("    suspects whose score changed:")
+            rows = [
+                [
+                    _score(s.old),
+                    _score(s.new),
+                    s.fail_point,
+                    f"{s.role} -> {s.receiver}",
+                    s.category,
+                ]
+                for s in part.suspects
+            ]
+            header = ["old", "new", "fail point", "hand-off", "category"]
+            lines.append(text_table(header, rows, indent="      ", right=[0, 1]))
+    lines.append("")
+    new, resolved = change.new_findings, change.resolved_findings
+    if not new and not resolved:
+        lines.append("Audit: no new findings, none resolved.")
+    else:
+        lines.append(f"Audit ({plural(len(new), 'new finding')}, {len(resolved)} resolved)")
+        for finding in new:
+            lines.append(f"  new  {finding.severity.upper()}  {finding.subject}  ({finding.rule})")
+            lines.append(_indented(f"Why it matters: {finding.message}", "    "))
+            lines.append(_indented(f"What to do: {finding.hint}", "    "))
+        for finding in resolved:
+            lines.append(
+                f"  resolved  {finding.severity.upper()}  {finding.subject}  ({finding.rule})"
+            )
+    lines.append("")
+    if not change:
+        lines.append("No differences.")
+    else:
+        parts = [
+            plural(len(change.entities), "entity", "entities"),
+            plural(len(change.handoffs), "hand-off"),
+            plural(len(change.touchpoints), "touchpoint"),
+        ]
+        lines.append(
+            f"In all: {', '.join(parts)} changed; "
+            f"{plural(len(new), 'new finding')}, {len(resolved)} resolved."
+        )
+    return "\n".join(lines) + "\n"

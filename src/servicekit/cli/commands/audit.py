@@ -6,8 +6,9 @@ import argparse
 import os
 from collections.abc import Sequence
 
-from servicekit.cli.common import load_model
+from servicekit.cli.common import load_model, selection
 from servicekit.cli.output import write, write_json
+from servicekit.culture.selection import findings_about
 from servicekit.errors import UsageError
 from servicekit.render.json import findings_json
 from servicekit.render.sarif import to_sarif
@@ -29,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
     rules = rule_settings(args.rule)
     model = load_model(args.model)
     findings = model.audit(rules=rules)
+    selected = selection(model, args.select)
+    if selected is not None:
+        findings = findings_about(findings, model, selected)
     if args.format == "json":
         write_json(findings_json(findings))
     elif args.format == "sarif":
