@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import yaml
 
 from servicekit.model.entities import Entity, Handoff, field_specs
@@ -134,17 +135,43 @@ def dump(model: ServiceModel) -> str:
         w.lines.append(f"{section.name}:")
         for entity in table.values():
             _entity(w, entity, "  - ", "    ")
-    if model.audit_settings.rules:
-        w.lines.append("audit:")
-        _FIELDS["rules"](w, "  ", "rules", model.audit_settings.rules, None)
+    start = len(w.lines)
+    _fields(w, model.audit_settings, "  ")
+    if len(w.lines) > start:
+        w.lines.insert(start, "audit:")
     return "\n".join(w.lines) + "\n"
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    """Attribute name -> plain default value (factories left out), per entity class."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = {
+            a.name: a.default
+            for a in attrs.fields(cls)
+            if a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        }
+        _DEFAULTS[cls] = found
+    return found
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _fields(w: _Writer, entity: Entity, indent: str) -> None:
+    """Every field of ``entity`` that does not hold its default, in declaration order."""
+    defaults = _defaults(type(entity))
+    for name, field in field_specs(type(entity)):
+        value = getattr(entity, name)
+        if name in defaults and defaults[name] is not None and value == defaults[name]:
+            continue  # e.g. kind: person, required: false
+        _FIELDS[field.shape](w, indent, field.key or name, value, field)
 
 
 def _entity(w: _Writer, entity: Entity, first: str, indent: str) -> None:
     """Every field of ``entity`` at ``indent``, the first line led by ``first`` (``- ``)."""
     start = len(w.lines)
-    for name, field in field_specs(type(entity)):
-        _FIELDS[field.shape](w, indent, field.key or name, getattr(entity, name), field)
+    _fields(w, entity, indent)
     if len(w.lines) == start:  # pragma: no cover - every listed entity has an id or a target
         w.lines.append(f"{first}{{}}")
         return
@@ -163,8 +190,27 @@ def _write_texts(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec
 
 
 def _write_rate(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    if value:
+    if value is not None:  # 0.0 is a rate; None (unknown) is written by leaving it out
         w.field(indent, key, _float(value))
+
+
+def _write_boolean(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
+    w.field(indent, key, "true" if value else "false")
+
+
+def _write_count(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
+    if value is not None:
+        w.field(indent, key, str(value))
+
+
+def _write_names(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
+    """A list that may be left out (``None``); an empty one is written ``[]``."""
+    if value is None:
+        return
+    if not value:
+        w.field(indent, key, "[]")
+    else:
+        w.texts(indent, key, value)
 
 
 def _write_mapping(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
@@ -192,8 +238,7 @@ def _write_scope(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec
         return
     start = len(w.lines)
     w.lines.append(f"{indent}{key}:")
-    for name, inner in field_specs(type(value)):
-        _FIELDS[inner.shape](w, indent + "  ", inner.key or name, getattr(value, name), inner)
+    _fields(w, value, indent + "  ")
     if len(w.lines) == start + 1:
         if field is not None and field.shape == "audience":
             del w.lines[start:]  # an empty audience is the default: write nothing
@@ -209,6 +254,11 @@ _FIELDS: dict[str, FieldWriter] = {
     "texts": _write_texts,
     "ids": _write_texts,
     "rate": _write_rate,
+    "optional_rate": _write_rate,
+    "boolean": _write_boolean,
+    "count": _write_count,
+    "names": _write_names,
+    "optional_texts": _write_names,
     "catches": _write_mapping,
     "rules": _write_mapping,
     "handoffs": _write_handoffs,
