@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicekit import Reach
+from servicekit import Reach, Root
 from servicekit.render import json as render_json
 from servicekit.render import text as render
 from servicekit.render.tables import text_table
@@ -51,9 +51,21 @@ def test_reach_json_shapes(fn, key, list_key) -> None:  # type: ignore[no-untype
 
 
 def test_critical_json_and_text() -> None:
-    """Critical nodes keep their order; an empty answer reads as 'none'."""
-    assert render_json.critical_json("t", ("a", "b")) == {"target": "t", "critical": ["a", "b"]}
-    assert "none" in render.critical_text("t", ())
-    text = render.critical_text("t", ("a",), {"a": "role"})
+    """Critical nodes keep their order with the roots after them; an empty answer says why."""
+    roots = [Root("a", "feeds", 1), Root("s", "source", 3)]
+    assert render_json.critical_json("t", ("a", "b"), roots) == {
+        "target": "t",
+        "critical": ["a", "b"],
+        "roots": [{"id": "a", "why": "feeds"}, {"id": "s", "why": "source"}],
+    }
+    assert render.critical_text("t", ()) == (
+        "Critical for t: none (no single node lies on every path into it)"
+    )
+    assert "work starts here: it is declared by starts" in render.critical_text(
+        "t", (), declared="starts"
+    )
+    assert "t is never served" in render.critical_text("t", (), served=False)
+    text = render.critical_text("t", ("a",), {"a": "role"}, roots)
     assert "1 single point of failure" in text
-    assert text.splitlines()[-1].split() == ["1", "role", "a"]
+    assert text.splitlines()[-2].split() == ["1", "role", "a"]
+    assert text.splitlines()[-1] == "Work reaching it starts at: a (feeds), s (source)"

@@ -44,6 +44,17 @@ def _depth(help: str) -> Argument:
     return Argument(("--depth",), {"type": "count", "default": None, "help": help})
 
 
+def _customer() -> Argument:
+    return Argument(
+        ("--customer",),
+        {
+            "metavar": "ID",
+            "default": None,
+            "help": "answer on this customer's chain (its hand-offs and touchpoints)",
+        },
+    )
+
+
 def _fail_on(default: str) -> Argument:
     return Argument(
         ("--fail-on",),
@@ -77,19 +88,19 @@ COMMANDS: tuple[Command, ...] = (
         "upstream",
         "every node whose work reaches NODE, nearest first",
         _PREFIX + "reach",
-        arguments=(_node(), _depth("stop after N hand-offs")),
+        arguments=(_node(), _depth("stop after N hand-offs"), _customer()),
     ),
     Command(
         "downstream",
         "every node NODE's work reaches, nearest first",
         _PREFIX + "reach",
-        arguments=(_node(), _depth("stop after N hand-offs")),
+        arguments=(_node(), _depth("stop after N hand-offs"), _customer()),
     ),
     Command(
         "critical",
-        "the single points of failure on every path into NODE",
+        "the nodes NODE cannot be served without, and where its work starts",
         _PREFIX + "critical",
-        arguments=(_node(),),
+        arguments=(_node(), _customer()),
     ),
     Command(
         "trace",
@@ -105,6 +116,7 @@ COMMANDS: tuple[Command, ...] = (
                     "help": "only fail points of this category (e.g. stain)",
                 },
             ),
+            _customer(),
         ),
     ),
     Command(
@@ -153,6 +165,7 @@ COMMANDS: tuple[Command, ...] = (
                 },
             ),
             _depth("with --focus: how far to go"),
+            _customer(),
         ),
     ),
     Command(

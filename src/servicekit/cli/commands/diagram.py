@@ -12,5 +12,5 @@ from servicekit.render.diagram import to_dot, to_mermaid
 def run(args: argparse.Namespace) -> int:
     chain = load_model(args.model).chain
     draw = to_dot if args.format == "dot" else to_mermaid
-    write(draw(chain, focus=args.focus, depth=args.depth))
+    write(draw(chain, focus=args.focus, depth=args.depth, customer=args.customer))
     return 0
