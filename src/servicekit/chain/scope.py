@@ -18,17 +18,16 @@ asking about everyone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from servicekit._runtime import gc_paused
 from servicekit.chain.algorithms import (
     ComponentIndex,
     dominator_tree,
     necessary_sets,
     served_nodes,
 )
-from servicekit.chain.graph import ROLE
 from servicekit.errors import NotInChainError, UnknownIdError
 
 if TYPE_CHECKING:
@@ -87,7 +86,10 @@ class Scope:
     @cached_property
     def index(self) -> ComponentIndex:
         """The chain numbered, with its strongly-connected components in topological order."""
-        return ComponentIndex(self.succ)
+        with gc_paused():
+            index = ComponentIndex(self.succ)
+            index.predecessors  # noqa: B018 - built now, with the collector paused
+        return index
 
     @cached_property
     def source_components(self) -> list[bool]:
@@ -137,23 +139,37 @@ class Scope:
     def dominators(self) -> tuple[list[int], list[bool]]:
         """The dominator tree from a virtual source joined to every root (no required)."""
         index = self.index
-        return dominator_tree(index, [index.position[n] for n in self.declared])
+        with gc_paused():
+            return dominator_tree(index, [index.position[n] for n in self.declared])
 
     @cached_property
     def served(self) -> list[bool]:
         """Per position: whether the node is served (SPEC's least fixed point)."""
-        return served_nodes(self.index.successors, self.roots, self.required_positions)
+        with gc_paused():
+            return served_nodes(self.index.successors, self.roots, self.required_positions)
 
     @cached_property
     def necessity(self) -> list[frozenset[int] | None]:
         """Per position: what each served node cannot be served without (itself included)."""
-        return necessary_sets(self.index, self.served, self.roots, self.required_positions)
+        index, served, roots, required = (
+            self.index,
+            self.served,
+            self.roots,
+            self.required_positions,
+        )
+        with gc_paused():
+            return necessary_sets(index, served, roots, required)
 
 
 def _narrowed(
     chain: ServiceChain, customer: str
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """The adjacency of ``customer``'s chain, rewritten from the whole chain's."""
+    """The adjacency of ``customer``'s chain, rewritten from the whole chain's.
+
+    Only the entries the customer changes are rewritten: the neighbours of the
+    touchpoints and customers left out, and the ends of the hand-off edges limited
+    to some customers.
+    """
     model = chain.model
     whole_pred, whole_succ = chain.whole_predecessors, chain.whole_successors
     pred = dict(whole_pred)
@@ -169,19 +185,16 @@ def _narrowed(
         if other != customer:
             del pred[other], succ[other]
             dirty_succ.update(whole_pred[other])
-    for giver, receiver, _ in chain.limited_edges:
+    limited = chain.limited_customers
+    for giver, receiver in limited:
         dirty_succ.add(giver)
         dirty_pred.add(receiver)
-    edges = chain.edge_data
-    kinds = chain.kinds
 
     def admitted(giver: str, receiver: str) -> bool:
         if giver not in pred or receiver not in pred:
             return False
-        if kinds[giver] == ROLE and kinds[receiver] == ROLE:
-            data: Mapping[str, Any] = edges(giver, receiver)
-            return any(h.admits(customer) for h in data["handoffs"])
-        return True
+        customers = limited.get((giver, receiver))
+        return customers is None or customer in customers
 
     for node in dirty_pred:
         if node in pred:

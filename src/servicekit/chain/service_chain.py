@@ -167,12 +167,14 @@ class ServiceChain:
     @cached_property
     def whole_predecessors(self) -> dict[str, tuple[str, ...]]:
         """Each node's predecessors in the whole chain, as plain tuples for hot traversals."""
-        return {node: tuple(before) for node, before in self._graph.pred.items()}
+        with gc_paused():
+            return {node: tuple(before) for node, before in self._graph.pred.items()}
 
     @cached_property
     def whole_successors(self) -> dict[str, tuple[str, ...]]:
         """Each node's successors in the whole chain, as plain tuples for hot traversals."""
-        return {node: tuple(after) for node, after in self._graph.succ.items()}
+        with gc_paused():
+            return {node: tuple(after) for node, after in self._graph.succ.items()}
 
     def edge_data(self, giver: str, receiver: str) -> Mapping[str, Any]:
         """The (read-only) data of the edge ``giver -> receiver``."""
@@ -186,6 +188,16 @@ class ServiceChain:
             for giver, receiver, data in self._graph.edges(data=True)
             if data["kind"] == "handoff" and any(h.for_ is not None for h in data["handoffs"])
         )
+
+    @cached_property
+    def limited_customers(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(giver, receiver) -> the customers whose chains hold the edge, for the hand-off
+        edges every hand-off of which is limited by ``for``."""
+        found: dict[tuple[str, str], frozenset[str]] = {}
+        for giver, receiver, handoffs in self.limited_edges:
+            if all(h.for_ is not None for h in handoffs):
+                found[giver, receiver] = frozenset(c for h in handoffs for c in h.for_ or ())
+        return found
 
     @cached_property
     def required_edges(self) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
