@@ -311,6 +311,8 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
         lines.append(f"{bullet}no principle applies to {_named(role)}")
     for principle, why in zip(card.principles, card.applicability, strict=True):
         text = f"{bullet}{_named(principle)}, {_WHY[why.source]}"
+        if principle.for_ is not None:
+            text += f", for {', '.join(principle.for_)}"
         if principle.statement:
             text += f": {principle.statement}"
         lines.append(text)
