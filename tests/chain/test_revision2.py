@@ -502,3 +502,50 @@ def test_copies_of_the_graph_are_writable() -> None:
     data["kind"] = "x"
     assert type(pickle.loads(pickle.dumps(chain.graph.nodes["host"]))) is dict
     assert chain.graph.nodes["host"]["kind"] == "role"
+
+
+# --- revision 1's answers where nothing is declared ------------------------------------------
+
+
+def revision_1_critical(graph: nx.DiGraph, node: str) -> tuple[str, ...]:
+    """Revision 1's critical, as it was specified: dominators in the upstream subgraph from a
+    virtual source joined to every node (other than ``node``) of each source component."""
+    upstream = nx.ancestors(graph, node)
+    sub = graph.subgraph(upstream | {node})
+    condensed = nx.condensation(sub)
+    flow = nx.DiGraph(sub.edges)
+    flow.add_nodes_from(sub)
+    flow.add_node(reference.VIRTUAL)
+    for c in condensed:
+        if condensed.in_degree(c) == 0:
+            flow.add_edges_from(
+                (reference.VIRTUAL, m) for m in condensed.nodes[c]["members"] if m != node
+            )
+    idom = nx.immediate_dominators(flow, reference.VIRTUAL)
+    found = []
+    current = idom.get(node, reference.VIRTUAL)
+    while current != reference.VIRTUAL:
+        found.append(current)
+        current = idom[current]
+    return tuple(found)
+
+
+def revision_1(model: ServiceModel) -> ServiceModel:
+    """The model as revision 1 could write it: no feeds, no starts, nothing required."""
+    import attrs
+
+    roles = [
+        attrs.evolve(r, starts=False, serves=[attrs.evolve(h, required=False) for h in r.serves])
+        for r in model.roles.values()
+    ]
+    touchpoints = [attrs.evolve(t, feeds=()) for t in model.touchpoints.values()]
+    return attrs.evolve(model, roles=roles, touchpoints=touchpoints)
+
+
+@SETTINGS
+@given(model=reference.models().map(revision_1))
+def test_a_revision_1_model_gets_revision_1_critical_answers(model: ServiceModel) -> None:
+    """With no feeds, no starts and nothing required, critical is what revision 1 answered."""
+    chain = model.chain
+    for node in sorted(chain.graph):
+        assert chain.critical(node) == revision_1_critical(chain.graph, node), node

@@ -172,7 +172,7 @@ def test_suspects_tables(example: ServiceModel) -> None:
         ],
     ).chain.trace("t")
     assert dm.suspects_markdown(unrated).splitlines()[2] == (
-        "| unrated | unknown | 100% | x | typo | at the touchpoint (desk) | 0 |"
+        "| unrated | unknown | 100% | x | typo | at t (desk) | 0 |"
     )
 
 

@@ -144,7 +144,9 @@ class Suspect:
     chance the defect reaches the touchpoint uncaught, ``score`` their product
     (``None`` when the rate is unknown); ``distance`` is the role's upstream
     distance from the touchpoint (the upstream touchpoint's, for a defect that
-    flows on through its ``feeds``; 0 for the touchpoint's own).
+    flows on through its ``feeds``; 0 for the touchpoint's own). ``touchpoint``
+    names the touchpoint whose own fail point it is (``None`` for a hand-off's);
+    it is not part of the JSON shape.
     """
 
     role: str
@@ -155,6 +157,7 @@ class Suspect:
     escape: float
     score: float | None
     distance: int
+    touchpoint: str | None = None
 
     @property
     def rated(self) -> bool:

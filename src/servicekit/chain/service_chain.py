@@ -768,7 +768,12 @@ class ServiceChain:
         suspects: list[Suspect] = []
 
         def add(
-            fail_point: FailPoint, role: str, receiver: str | None, escape: float, steps: int
+            fail_point: FailPoint,
+            role: str,
+            receiver: str | None,
+            escape: float,
+            steps: int,
+            at: str | None = None,
         ) -> None:
             if escape <= 0.0:
                 return
@@ -783,13 +788,14 @@ class ServiceChain:
                     escape=escape,
                     score=None if rate is None else rate * escape,
                     distance=steps,
+                    touchpoint=at,
                 )
             )
 
         own = model.touchpoints[touchpoint]
         for fail_point in own.fail_points:
             if wanted(fail_point):
-                add(fail_point, own.role, None, 1.0, 0)
+                add(fail_point, own.role, None, 1.0, 0, touchpoint)
         graph_pred = self._graph.pred
         for node in ids:
             kind = kinds[node]
@@ -814,7 +820,7 @@ class ServiceChain:
                         found = chance(fail_point, receiver)
                         if found > escape:
                             best, escape = receiver, found
-                    add(fail_point, upstream.role, best, escape, distance[node])
+                    add(fail_point, upstream.role, best, escape, distance[node], node)
         suspects.sort(key=suspect_order)
         return Suspects(suspects)
 

@@ -23,6 +23,7 @@ from servicekit.culture.mapping import Coverage
 __all__ = [
     "coverage_rows",
     "finding_rows",
+    "handoff_of",
     "handoff_rows",
     "percent",
     "reach_rows",
@@ -30,6 +31,16 @@ __all__ = [
 ]
 
 Rows = tuple[tuple[str, ...], list[tuple[object, ...]]]
+
+
+def handoff_of(suspect: Suspect) -> str:
+    """Where a suspect's defect is made: ``giver -> receiver`` for a hand-off,
+    ``at drop-off (clerk)`` at a touchpoint, ``at drop-off -> tagger`` when it flows on."""
+    if suspect.touchpoint is None:
+        return f"{suspect.role} -> {suspect.receiver}"
+    if suspect.receiver is None:
+        return f"at {suspect.touchpoint} ({suspect.role})"
+    return f"at {suspect.touchpoint} -> {suspect.receiver}"
 
 
 def percent(rate: float) -> str:
@@ -56,9 +67,7 @@ def suspect_rows(suspects: Iterable[Suspect]) -> Rows:
                 percent(s.escape),
                 s.category or "-",
                 s.fail_point,
-                f"at the touchpoint ({s.role})"
-                if s.receiver is None
-                else f"{s.role} -> {s.receiver}",
+                handoff_of(s),
                 s.distance,
             )
             for s in suspects

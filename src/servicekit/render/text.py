@@ -27,7 +27,7 @@ from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import SEVERITIES
-from servicekit.render.rows import percent
+from servicekit.render.rows import handoff_of, percent
 from servicekit.render.tables import text_table
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "findings_text",
     "guide_lines",
     "guide_text",
-    "handoff_of",
     "never_served_warnings",
     "reaches_text",
     "report_text",
@@ -193,13 +192,6 @@ def _rate(suspect: Suspect) -> str:
     return "unknown" if suspect.rate is None else percent(suspect.rate)
 
 
-def handoff_of(suspect: Suspect) -> str:
-    """Where a suspect's defect is made: ``giver -> receiver``, or ``at the touchpoint (role)``."""
-    if suspect.receiver is None:
-        return f"at the touchpoint ({suspect.role})"
-    return f"{suspect.role} -> {suspect.receiver}"
-
-
 def _suspect_rows(suspects: Iterable[Suspect]) -> list[list[object]]:
     return [
         [
@@ -227,11 +219,16 @@ def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None =
         f"Suspects for {what} at {node}: {plural(len(suspects), 'fail point')}, most likely first"
     )
     unrated = sum(1 for s in suspects if s.score is None)
-    if unrated:
+    if unrated == len(suspects):
         head += (
-            f"\n({unrated} unrated: {'its' if unrated == 1 else 'their'} rate is unknown, so "
-            f"{'it comes' if unrated == 1 else 'they come'} after the rated ones, by how likely "
-            "the defect is to escape)"
+            "\n(unrated: no rate is known, so they are ranked by how likely each defect is to "
+            "escape to here)"
+        )
+    elif unrated:
+        head += (
+            f"\n({unrated} unrated: {'its' if unrated == 1 else 'their'} rate is not known, so "
+            f"{'it comes' if unrated == 1 else 'they come'} after the rated ones, ranked by how "
+            "likely the defect is to escape to here)"
         )
     return head + "\n" + text_table(_SUSPECT_HEADER, _suspect_rows(suspects), right=[0, 1, 2, 6])
 
@@ -329,10 +326,12 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
     if card.suspects:
         lines += heading("Most likely causes upstream")
         for s in card.suspects:
-            if s.receiver is None:
+            if s.touchpoint is None:
+                where = f"in the hand-off from {s.role} to {s.receiver}"
+            elif s.receiver is None:
                 where = f"at this touchpoint, served by {s.role}"
             else:
-                where = f"in the hand-off from {s.role} to {s.receiver}"
+                where = f"made at {s.touchpoint} (served by {s.role}), passed on to {s.receiver}"
             if s.score is None:
                 how = f"rate unknown, {percent(s.escape)} of such defects get this far"
             else:
