@@ -45,9 +45,10 @@ def diagram_source(arguments: str) -> str:
     parser.add_argument("model")
     parser.add_argument("--focus")
     parser.add_argument("--depth", type=int)
+    parser.add_argument("--customer")
     args = parser.parse_args(shlex.split(arguments))
     model = servicekit.load(ROOT / args.model)
-    return model.chain.to_mermaid(focus=args.focus, depth=args.depth)
+    return model.chain.to_mermaid(focus=args.focus, depth=args.depth, customer=args.customer)
 
 
 def format_servicekit_diagram(

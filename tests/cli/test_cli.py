@@ -530,3 +530,53 @@ def test_version(capsys) -> None:  # type: ignore[no-untyped-def]
         main(["--version"])
     assert exc.value.code == 0
     assert servicekit.__version__ in capsys.readouterr().out
+
+
+WAITING = Path(__file__).resolve().parents[1] / "data" / "real" / "waiting-for-itself.yaml"
+
+
+def test_validate_warns_about_a_required_hand_off_never_served(capsys) -> None:  # type: ignore[no-untyped-def]
+    """A valid model with an approval its giver can never give: exit 0, a warning on stderr
+    placed where the giving role is written, and the same warning in JSON."""
+    code, out, err = run(capsys, "validate", str(WAITING))
+    assert code == 0
+    assert out.startswith(f"{WAITING}: valid (")
+    (line,) = err.splitlines()
+    assert line.startswith(f"{WAITING}:11:5: warning: the required hand-off from 'commander' to ")
+    assert line.endswith("model them as two roles, or make the hand-off not required")
+    code, out, err = run(capsys, "validate", str(WAITING), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["warnings"] == [line]
+    assert err.strip() == line
+
+
+def test_validate_of_a_model_without_warnings_is_quiet(capsys) -> None:  # type: ignore[no-untyped-def]
+    """No warning, nothing on stderr; JSON lists no warnings."""
+    code, out, err = run(capsys, "validate", EXAMPLE, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["upstream", "host", "--customer", "investor"], "Upstream of host: 0 nodes"),
+        (["upstream", "host", "--customer", "first-home-buyer"], "Upstream of host: 1 node"),
+        (["trace", "handover", "--customer", "investor"], "does not serve customer 'investor'"),
+        (["critical", "host", "--customer", "nobody"], "unknown customer 'nobody'"),
+    ],
+    ids=["investor", "buyer", "touchpoint-not-theirs", "unknown-customer"],
+)
+def test_customer_option(capsys, write_model, argv, expected) -> None:  # type: ignore[no-untyped-def]
+    """--customer answers on that customer's chain; outside it, exit 2 naming both."""
+    path = write_model(
+        "servicekit: 1\n"
+        "customers: [{id: first-home-buyer}, {id: investor}]\n"
+        "roles:\n"
+        "  - {id: agent, serves: [{to: host, for: [first-home-buyer]}]}\n"
+        "  - {id: host}\n"
+        "touchpoints: [{id: handover, role: host, customers: [first-home-buyer]}]\n"
+    )
+    code, out, err = run(capsys, argv[0], str(path), *argv[1:])
+    assert expected in out + err
+    assert code == (2 if err else 0)

@@ -335,6 +335,7 @@ _SECTIONS = {
     "customers": ("customers",),
     "roles": ("roles",),
     "hand-off mapping (an item of `serves`)": ("roles", "serves"),
+    "fail points (an item of `fail_points`)": ("touchpoints", "fail_points"),
     "touchpoints": ("touchpoints",),
     "principles": ("principles",),
     "scripts": ("scripts",),

@@ -471,7 +471,7 @@ def _front_line_only_program(model: ServiceModel) -> Iterator[tuple[str, str, st
         )
 
 
-def _behind(model: ServiceModel, audience: set[str], most: int = 4) -> list[str]:
+def _behind(model: ServiceModel, audience: set[str], most: int = 5) -> list[str]:
     """The nearest back-office people upstream of the audience's touchpoints, at most ``most``.
 
     A reverse BFS from those touchpoints, stopped at the first level that brings
@@ -579,7 +579,7 @@ def _key_person(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
             f"One person holds the {role.label}, with no backup, and every piece of work "
             f"for {names} needs this role, so one absence stops the service there.",
             "Name a backup who can stand in (backup: [...]) and cross-train them, or add "
-            "headcount; a check-list or a deputy makes the handover possible.",
+            "headcount; a written check-list lets someone else step in.",
         )
 
 

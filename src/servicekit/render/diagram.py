@@ -212,7 +212,13 @@ def blueprint(
     labels: dict[str, str] = {}
     for lane in lanes:
         for node in lane.nodes:
-            labels[node] = chain.graph.nodes[node]["entity"].label
+            entity = chain.graph.nodes[node]["entity"]
+            labels[node] = entity.label
+            if lane.key == "touchpoints" and entity.fail_points:
+                # A touchpoint's own fail points: one more line each, under its name.
+                labels[node] += "".join(
+                    f"\nfail point: {_fail_point_label(fp)}" for fp in entity.fail_points
+                )
     order = {node: i for i, node in enumerate(labels)}
     edges: list[Edge] = []
     for source, target, data in view.edges(data=True):
@@ -251,6 +257,11 @@ def _mermaid_text(text: str) -> str:
     """Text safe inside a quoted Mermaid label: entity codes for the characters it parses."""
     text = " ".join(text.split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ESCAPES[m.group()], text)
+
+
+def _mermaid_label(text: str) -> str:
+    """A node's label for Mermaid: each line escaped, lines joined with ``<br/>``."""
+    return "<br/>".join(_mermaid_text(line) for line in text.split("\n"))
 
 
 #: Mermaid arrows, and lines with no arrowhead, for plain, fail-point and feeds edges.
@@ -351,7 +362,8 @@ def to_mermaid(
         out = [f'{indent}subgraph {lane.key}["{_mermaid_text(lane.title)}"]']
         shape = shapes[lane.key]
         out.extend(
-            f"{indent}    {ids[n]}{shape.format(_mermaid_text(plan.labels[n]))}" for n in lane.nodes
+            f"{indent}    {ids[n]}{shape.format(_mermaid_label(plan.labels[n]))}"
+            for n in lane.nodes
         )
         out.append(f"{indent}end")
         return out
@@ -438,6 +450,12 @@ def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _dot_label(text: str) -> str:
+    """A node's label for DOT: each line's whitespace collapsed, lines joined with ``\\n``."""
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
+
+
 def to_dot(
     chain: ServiceChain,
     *,
@@ -520,7 +538,7 @@ def to_dot(
         for node in lane.nodes:
             extra = ", penwidth=3" if node == focus else ""
             out.append(
-                f"{indent}    {_dot_string(node)} [label={_dot_string(plan.labels[node])}, "
+                f"{indent}    {_dot_string(node)} [label={_dot_label(plan.labels[node])}, "
                 f'shape={shapes[lane.key]}, fillcolor="{fill}"{extra}];'
             )
         out.append(f"{indent}}}")
