@@ -102,8 +102,9 @@ class Edge(NamedTuple):
 class Blueprint(NamedTuple):
     """What a diagram draws, independent of its format.
 
-    ``lanes`` go from the customers down to the back office; ``labels`` maps
-    each node id to the text shown in its box; ``edges`` are in a stable order.
+    ``lanes`` go from the customers down to the support processes; ``labels``
+    maps each node id to the text shown in its box, ``notes`` to more lines under
+    it; ``edges`` are in a stable order.
     """
 
     title: str
@@ -111,6 +112,8 @@ class Blueprint(NamedTuple):
     lanes: tuple[Lane, ...]
     labels: dict[str, str]
     edges: tuple[Edge, ...]
+    #: Lines shown under a node's label: a touchpoint's own fail points.
+    notes: dict[str, tuple[str, ...]]
 
 
 _LANES = (
@@ -210,14 +213,15 @@ def blueprint(
     }
     lanes = tuple(Lane(key, title, members[key]) for key, title in _LANES if members[key])
     labels: dict[str, str] = {}
+    notes: dict[str, tuple[str, ...]] = {}
     for lane in lanes:
         for node in lane.nodes:
             entity = chain.graph.nodes[node]["entity"]
             labels[node] = entity.label
             if lane.key == "touchpoints" and entity.fail_points:
                 # A touchpoint's own fail points: one more line each, under its name.
-                labels[node] += "".join(
-                    f"\nfail point: {_fail_point_label(fp)}" for fp in entity.fail_points
+                notes[node] = tuple(
+                    f"fail point: {_fail_point_label(fp)}" for fp in entity.fail_points
                 )
     order = {node: i for i, node in enumerate(labels)}
     edges: list[Edge] = []
@@ -236,7 +240,7 @@ def blueprint(
             label = "feeds"
         edges.append(Edge(source, target, kind, label, fail_points, required))
     edges.sort(key=lambda e: (_EDGE_ORDER[e.kind], order[e.source], order[e.target]))
-    return Blueprint(model.name, focus, lanes, labels, tuple(edges))
+    return Blueprint(model.name, focus, lanes, labels, tuple(edges), notes)
 
 
 # --- Mermaid ---------------------------------------------------------------------------------
@@ -259,9 +263,10 @@ def _mermaid_text(text: str) -> str:
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ESCAPES[m.group()], text)
 
 
-def _mermaid_label(text: str) -> str:
-    """A node's label for Mermaid: each line escaped, lines joined with ``<br/>``."""
-    return "<br/>".join(_mermaid_text(line) for line in text.split("\n"))
+def _mermaid_label(plan: Blueprint, node: str) -> str:
+    """A node's label for Mermaid, its notes under it: each line escaped, joined by ``<br/>``."""
+    lines = (plan.labels[node], *plan.notes.get(node, ()))
+    return "<br/>".join(_mermaid_text(line) for line in lines)
 
 
 #: Mermaid arrows, and lines with no arrowhead, for plain, fail-point and feeds edges.
@@ -362,8 +367,7 @@ def to_mermaid(
         out = [f'{indent}subgraph {lane.key}["{_mermaid_text(lane.title)}"]']
         shape = shapes[lane.key]
         out.extend(
-            f"{indent}    {ids[n]}{shape.format(_mermaid_label(plan.labels[n]))}"
-            for n in lane.nodes
+            f"{indent}    {ids[n]}{shape.format(_mermaid_label(plan, n))}" for n in lane.nodes
         )
         out.append(f"{indent}end")
         return out
@@ -450,10 +454,12 @@ def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _dot_label(text: str) -> str:
-    """A node's label for DOT: each line's whitespace collapsed, lines joined with ``\\n``."""
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
+def _dot_label(plan: Blueprint, node: str) -> str:
+    """A node's label for DOT, its notes under it: each line's whitespace collapsed, the
+    lines joined by DOT's escaped newline."""
+    lines = (plan.labels[node], *plan.notes.get(node, ()))
+    escaped = (" ".join(line.split()).replace("\\", "\\\\").replace('"', '\\"') for line in lines)
+    return '"' + "\\n".join(escaped) + '"'
 
 
 def to_dot(
@@ -538,7 +544,7 @@ def to_dot(
         for node in lane.nodes:
             extra = ", penwidth=3" if node == focus else ""
             out.append(
-                f"{indent}    {_dot_string(node)} [label={_dot_label(plan.labels[node])}, "
+                f"{indent}    {_dot_string(node)} [label={_dot_label(plan, node)}, "
                 f'shape={shapes[lane.key]}, fillcolor="{fill}"{extra}];'
             )
         out.append(f"{indent}}}")
