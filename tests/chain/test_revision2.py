@@ -549,3 +549,40 @@ def test_a_revision_1_model_gets_revision_1_critical_answers(model: ServiceModel
     chain = model.chain
     for node in sorted(chain.graph):
         assert chain.critical(node) == revision_1_critical(chain.graph, node), node
+
+
+def test_read_only_data_is_writable_until_sealed() -> None:
+    """Node and edge data are ordinary dicts while the graph is built, then sealed."""
+    from servicekit.chain.graph import ReadOnlyData
+
+    data = ReadOnlyData(kind="role")
+    data["entity"] = 1
+    data.update(a=1)
+    data |= {"b": 2}
+    assert data.setdefault("c", 3) == 3
+    assert data.pop("c") == 3
+    del data["b"]
+    assert data.popitem() == ("a", 1)
+    data.seal()
+    with pytest.raises(nx.NetworkXError, match="read-only"):
+        data["kind"] = "x"
+    assert dict(data) == {"kind": "role", "entity": 1}
+    data2 = ReadOnlyData(x=1)
+    data2.clear()
+    assert data2 == {}
+
+
+def test_view_is_the_customers_chain() -> None:
+    """chain.view(customer) is a networkx view of that customer's chain."""
+    chain = segmented().chain
+    view = chain.view("investor")
+    assert sorted(view.nodes) == ["agent", "email", "host", "investor", "mailer", "office"]
+    assert set(view.edges) == {
+        ("agent", "mailer"),
+        ("agent", "office"),
+        ("mailer", "email"),
+        ("email", "investor"),
+        ("office", "investor"),
+    }
+    assert chain.view() is chain.graph
+    assert nx.has_path(view, "agent", "investor")

@@ -1091,3 +1091,45 @@ def test_findings_render_and_show_in_notebooks(example: ServiceModel) -> None:
     assert findings.to_json() == findings_to_json(findings)
     assert findings._repr_html_() == display.findings_html(findings)
     assert findings._repr_markdown_() == display_md.findings_markdown(findings)
+
+
+def test_uncovered_role_counts_the_touchpoints_it_reaches() -> None:
+    """A role reaching many touchpoints names the first few by id and counts the rest."""
+    model = ServiceModel(
+        roles=[Role(id="cook", serves=[f"w{i}" for i in range(7)])]
+        + [Role(id=f"w{i}") for i in range(7)],
+        touchpoints=[Touchpoint(id=f"t{i}", role=f"w{i}") for i in range(7)],
+        principles=[servicekit.Principle(id="p", applies_to={"roles": ["w0"]})],
+    )
+    (cook,) = [f for f in model.audit() if f.rule == "uncovered-role" and f.subject == "cook"]
+    assert "reaches customers at t0, t1, t2, t3 and 3 more," in cook.message
+
+
+def test_no_consequential_words_make_no_metric_consequential() -> None:
+    """An empty audit: consequential: list means no metric decides anything that matters."""
+    model = servicekit.loads(
+        SHOP + "metrics: [{id: m, tied_to: [pay]}]\naudit: {consequential: []}\n"
+    )
+    assert "unaligned-metric" not in {f.rule for f in model.audit()}
+
+
+def test_guide_names_a_defect_made_at_an_upstream_touchpoint() -> None:
+    """A fail point of a touchpoint upstream is said to be made there and passed on."""
+    model = servicekit.loads(
+        """\
+servicekit: 1
+customers: [{id: guest}]
+roles: [{id: clerk, serves: [cook]}, {id: cook}]
+touchpoints:
+  - {id: desk, role: clerk, customers: [guest], feeds: [cook],
+     fail_points: [{id: wrong-order, category: order, rate: 0.1}]}
+  - {id: table, role: cook, customers: [guest]}
+principles: [{id: care}]
+scenarios: [{id: s, touchpoint: table, customer: guest, tags: [order]}]
+"""
+    )
+    text = model.guide("s").to_text()
+    assert (
+        "wrong-order (order) made at desk (served by clerk), passed on to cook "
+        "(score 0.1000, 2 steps upstream)"
+    ) in text

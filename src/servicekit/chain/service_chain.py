@@ -176,10 +176,6 @@ class ServiceChain:
         with gc_paused():
             return {node: tuple(after) for node, after in self._graph.succ.items()}
 
-    def edge_data(self, giver: str, receiver: str) -> Mapping[str, Any]:
-        """The (read-only) data of the edge ``giver -> receiver``."""
-        return self._graph.succ[giver][receiver]
-
     @cached_property
     def limited_edges(self) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
         """Hand-off edges with a hand-off limited to some customers (``for``)."""
@@ -665,9 +661,8 @@ class ServiceChain:
         return tuple(sorted(found))
 
     def _is_served(self, customer: str | None, node: str) -> bool:
+        """Whether ``node`` (in the customer's chain) is served there."""
         scope = self._scope(customer)
-        if node not in scope.pred:
-            return False
         return scope.served[scope.index.position[node]]
 
     def served(self, node: str, *, customer: str | None = None) -> bool:
