@@ -87,13 +87,13 @@ class Scope:
     def index(self) -> ComponentIndex:
         """The chain numbered, with its strongly-connected components in topological order."""
         with gc_paused():
-            index = ComponentIndex(self.succ)
-            index.predecessors  # noqa: B018 - built now, with the collector paused
-        return index
+            return ComponentIndex(self.succ)
 
     @cached_property
     def source_components(self) -> list[bool]:
         """Whether each component is a source: no edge enters it from another component."""
+        if not self.required:
+            return self.dominators[1]  # the dominator pass finds them on its way
         index = self.index
         component = index.component
         entered = [False] * len(index.members)
@@ -158,6 +158,7 @@ class Scope:
             self.required_positions,
         )
         with gc_paused():
+            index.predecessors  # noqa: B018 - built with the collector paused
             return necessary_sets(index, served, roots, required)
 
 

@@ -17,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any, cast
 
@@ -179,7 +179,7 @@ class ServiceChain:
     @cached_property
     def limited_edges(self) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
         """Hand-off edges with a hand-off limited to some customers (``for``)."""
-        return self._edges_with(lambda h: h.for_ is not None)
+        return self._special_edges[0]
 
     @cached_property
     def limited_customers(self) -> dict[tuple[str, str], frozenset[str]]:
@@ -194,25 +194,34 @@ class ServiceChain:
     @cached_property
     def required_edges(self) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
         """Hand-off edges with a required hand-off."""
-        return self._edges_with(lambda h: h.required)
+        return self._special_edges[1]
 
-    def _edges_with(
-        self, wanted: Callable[[Handoff], bool]
-    ) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
-        """The hand-off edges with a hand-off that is ``wanted``, and every hand-off on each.
+    @cached_property
+    def _special_edges(
+        self,
+    ) -> tuple[
+        tuple[tuple[str, str, tuple[Handoff, ...]], ...],
+        tuple[tuple[str, str, tuple[Handoff, ...]], ...],
+    ]:
+        """The hand-off edges with a hand-off ``for`` some customers, and those with a
+        required one, each with every hand-off on it.
 
-        Read from the model's roles (a pass over their hand-offs, cheaper than over the
+        Read from the model's roles in one pass over their hand-offs (cheaper than over the
         graph's edge data), in the order the roles and their hand-offs are written.
         """
-        found: dict[tuple[str, str], None] = {}
+        limited: dict[tuple[str, str], None] = {}
+        required: dict[tuple[str, str], None] = {}
         for role in self._model.roles.values():
             for handoff in role.serves:
-                if wanted(handoff):
-                    found[role.id, handoff.to] = None
+                if handoff.for_ is not None:
+                    limited[role.id, handoff.to] = None
+                if handoff.required:
+                    required[role.id, handoff.to] = None
         pred = self._graph.pred
         return tuple(
-            (giver, receiver, pred[receiver][giver]["handoffs"]) for giver, receiver in found
-        )
+            tuple((giver, receiver, pred[receiver][giver]["handoffs"]) for giver, receiver in found)
+            for found in (limited, required)
+        )  # type: ignore[return-value]
 
     @cached_property
     def starting_roles(self) -> tuple[str, ...]:
