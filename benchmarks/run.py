@@ -323,8 +323,8 @@ def bench_critical(
     table.notes.append(
         f"nx.immediate_dominators on one touchpoint's upstream subgraph: "
         f"{spent / done * 1000:.1f} ms on average over {done}; "
-        f"{sum(1 for t in touchpoints if t in starts)} of the roots are declared by feeds, "
-        f"{len(starts)} roles declared in all."
+        f"{len({t.role for t in model.touchpoints.values() if t.feeds})} roles are declared "
+        f"roots by feeds, {sum(r.starts for r in model.roles.values())} by starts."
     )
     del plain, chain
     chain = model.chain
