@@ -35,7 +35,15 @@ from servicekit._runtime import gc_paused
 from servicekit.model.entities import Handoff
 from servicekit.model.service_model import ServiceModel
 
-__all__ = ["CUSTOMER", "ROLE", "TOUCHPOINT", "ReadOnlyData", "build_graph"]
+__all__ = [
+    "CUSTOMER",
+    "ROLE",
+    "TOUCHPOINT",
+    "Edges",
+    "ReadOnlyData",
+    "build_graph",
+    "build_graph_and_edges",
+]
 
 ROLE = "role"
 TOUCHPOINT = "touchpoint"
@@ -124,8 +132,20 @@ class _ChainGraph(nx.DiGraph):  # type: ignore[type-arg]
     graph_attr_dict_factory = ReadOnlyData
 
 
+#: Hand-off edges as (giver, receiver, every hand-off on the edge).
+Edges = tuple[tuple[str, str, tuple[Handoff, ...]], ...]
+
+
 def build_graph(model: ServiceModel) -> nx.DiGraph[str]:
     """The read-only graph of ``model``: frozen, with sealed node, edge and graph data."""
+    return build_graph_and_edges(model)[0]
+
+
+def build_graph_and_edges(model: ServiceModel) -> tuple[nx.DiGraph[str], Edges, Edges]:
+    """The read-only graph of ``model``, and its hand-off edges with a hand-off ``for`` some
+    customers and those with a required hand-off (found while the edges are made)."""
+    limited: list[tuple[str, str, tuple[Handoff, ...]]] = []
+    required: list[tuple[str, str, tuple[Handoff, ...]]] = []
     with gc_paused():
         graph: nx.DiGraph[str] = _ChainGraph(name=model.name)
         graph.add_nodes_from(
@@ -139,18 +159,14 @@ def build_graph(model: ServiceModel) -> nx.DiGraph[str]:
             grouped: dict[str, list[Handoff]] = {}
             for handoff in role.serves:
                 grouped.setdefault(handoff.to, []).append(handoff)
-            graph.add_edges_from(
-                (
-                    role.id,
-                    target,
-                    {
-                        "kind": "handoff",
-                        "handoffs": tuple(handoffs),
-                        "required": any(h.required for h in handoffs),
-                    },
-                )
-                for target, handoffs in grouped.items()
-            )
+            for target, handoffs in grouped.items():
+                together = tuple(handoffs)
+                needed = any(h.required for h in together)
+                graph.add_edge(role.id, target, kind="handoff", handoffs=together, required=needed)
+                if needed:
+                    required.append((role.id, target, together))
+                if any(h.for_ is not None for h in together):
+                    limited.append((role.id, target, together))
         everyone = tuple(model.customers)
         for touchpoint in model.touchpoints.values():
             graph.add_edge(touchpoint.role, touchpoint.id, kind="serves")
@@ -164,4 +180,4 @@ def build_graph(model: ServiceModel) -> nx.DiGraph[str]:
             cast(ReadOnlyData, data).seal()
         cast(ReadOnlyData, graph.graph).seal()
         frozen: nx.DiGraph[str] = nx.freeze(graph)
-        return frozen
+        return frozen, tuple(limited), tuple(required)

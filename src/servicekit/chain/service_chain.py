@@ -34,7 +34,7 @@ from servicekit.chain.algorithms import (
     necessary_sets,
     served_nodes,
 )
-from servicekit.chain.graph import ROLE, TOUCHPOINT, build_graph
+from servicekit.chain.graph import ROLE, TOUCHPOINT, Edges, build_graph_and_edges
 from servicekit.chain.results import (
     CustomersOf,
     Reaches,
@@ -46,7 +46,7 @@ from servicekit.chain.results import (
 )
 from servicekit.chain.scope import Scope
 from servicekit.errors import UnknownIdError, UsageError
-from servicekit.model.entities import FailPoint, Handoff, InternalCustomer
+from servicekit.model.entities import FailPoint, InternalCustomer
 from servicekit.model.references import fail_points_of
 from servicekit.model.service_model import ServiceModel
 
@@ -112,7 +112,7 @@ class ServiceChain:
 
     def __init__(self, model: ServiceModel) -> None:
         self._model = model
-        self._graph = build_graph(model)
+        self._graph, self._limited_edges, self._required_edges = build_graph_and_edges(model)
         self._kinds: dict[str, str] = {
             node: data["kind"] for node, data in self._graph.nodes(data=True)
         }
@@ -176,10 +176,11 @@ class ServiceChain:
         with gc_paused():
             return {node: tuple(after) for node, after in self._graph.succ.items()}
 
-    @cached_property
-    def limited_edges(self) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
-        """Hand-off edges with a hand-off limited to some customers (``for``)."""
-        return self._special_edges[0]
+    @property
+    def limited_edges(self) -> Edges:
+        """Hand-off edges with a hand-off limited to some customers (``for``), each with
+        every hand-off on it."""
+        return self._limited_edges
 
     @cached_property
     def limited_customers(self) -> dict[tuple[str, str], frozenset[str]]:
@@ -191,37 +192,10 @@ class ServiceChain:
                 found[giver, receiver] = frozenset(c for h in handoffs for c in h.for_ or ())
         return found
 
-    @cached_property
-    def required_edges(self) -> tuple[tuple[str, str, tuple[Handoff, ...]], ...]:
-        """Hand-off edges with a required hand-off."""
-        return self._special_edges[1]
-
-    @cached_property
-    def _special_edges(
-        self,
-    ) -> tuple[
-        tuple[tuple[str, str, tuple[Handoff, ...]], ...],
-        tuple[tuple[str, str, tuple[Handoff, ...]], ...],
-    ]:
-        """The hand-off edges with a hand-off ``for`` some customers, and those with a
-        required one, each with every hand-off on it.
-
-        Read from the model's roles in one pass over their hand-offs (cheaper than over the
-        graph's edge data), in the order the roles and their hand-offs are written.
-        """
-        limited: dict[tuple[str, str], None] = {}
-        required: dict[tuple[str, str], None] = {}
-        for role in self._model.roles.values():
-            for handoff in role.serves:
-                if handoff.for_ is not None:
-                    limited[role.id, handoff.to] = None
-                if handoff.required:
-                    required[role.id, handoff.to] = None
-        pred = self._graph.pred
-        return tuple(
-            tuple((giver, receiver, pred[receiver][giver]["handoffs"]) for giver, receiver in found)
-            for found in (limited, required)
-        )  # type: ignore[return-value]
+    @property
+    def required_edges(self) -> Edges:
+        """Hand-off edges with a required hand-off, each with every hand-off on it."""
+        return self._required_edges
 
     @cached_property
     def starting_roles(self) -> tuple[str, ...]:
