@@ -7,15 +7,22 @@ segments. Every role receives from 1-4 roles of the layer before it; about 1%
 of hand-offs are rework loops sent back up the chain; about 10% of roles serve
 at touchpoints (a few of them intake counters whose drop-off feeds the back
 office); about a third of hand-offs carry fail points (ids unique across the
-model); some roles catch a category of defect.
+model), a fifth of those with no rate (unknown); some roles catch a category of
+defect.
+
+Revision 2's keys are there too, as real organisations would write them: a few
+suppliers declare ``starts: true`` (their work starts without a hand-off) besides
+the drop-offs' ``feeds``; about 5% of hand-offs are ``for`` one customer segment;
+``required`` hand-offs (``required``, a share: 0.2% by default); about 2% of
+roles are systems; about a third give a ``headcount``, and a few a ``backup``.
 
 ``nodes`` counts every node of the chain: roles, touchpoints and customers.
 
 Usage::
 
-    python benchmarks/generate.py 100000 org-100k.yaml [--seed 7]
+    python benchmarks/generate.py 100000 org-100k.yaml [--seed 7] [--required 0.01]
 
-or, from Python, ``generate.model_text(100_000, seed=7)``.
+or, from Python, ``generate.model_text(100_000, seed=7, required=0.01)``.
 """
 
 from __future__ import annotations
@@ -53,9 +60,17 @@ def _layers(roles: int, nodes: int) -> list[range]:
     return [range(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
-def model_text(nodes: int, seed: int = 0) -> str:
-    """A servicekit YAML document with ``nodes`` nodes, the same for the same seed."""
+#: The share of hand-offs that are ``required`` unless told otherwise.
+REQUIRED = 0.002
+
+
+def model_text(nodes: int, seed: int = 0, required: float = REQUIRED) -> str:
+    """A servicekit YAML document with ``nodes`` nodes, the same for the same seed.
+
+    ``required`` is the share of hand-offs marked ``required: true``.
+    """
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # revision 2's keys, drawn apart from the shape
     n_customers, n_roles, n_touchpoints = _sizes(nodes)
     layers = _layers(n_roles, nodes)
     layer_of = [0] * n_roles
@@ -108,23 +123,35 @@ def model_text(nodes: int, seed: int = 0) -> str:
 
     out.append("roles:\n")
     fail_point = 0
+    suppliers_layer = layers[0]
     for r in range(n_roles):
         layer = layer_of[r]
         parts = []
         for t in targets[r]:
+            keys = []
             if rng.random() < 1 / 3:
                 fps = []
                 for _ in range(rng.randint(1, 2)):
                     category = CATEGORIES[rng.randrange(len(CATEGORIES))]
-                    fps.append(
-                        f"{{id: f{fail_point}, category: {category}, "
-                        f"rate: {rng.uniform(0.001, 0.05):.4f}}}"
-                    )
+                    rate = rng.uniform(0.001, 0.05)
+                    shown = "" if extra.random() < 0.2 else f", rate: {rate:.4f}"
+                    fps.append(f"{{id: f{fail_point}, category: {category}{shown}}}")
                     fail_point += 1
-                parts.append(f"{{to: r{t}, fail_points: [{', '.join(fps)}]}}")
-            else:
-                parts.append(f"r{t}")
+                keys.append(f"fail_points: [{', '.join(fps)}]")
+            if extra.random() < 0.05:
+                keys.append(f"for: [c{extra.randrange(n_customers)}]")
+            if extra.random() < required:
+                keys.append("required: true")
+            parts.append(f"{{to: r{t}, {', '.join(keys)}}}" if keys else f"r{t}")
         line = f"  - {{id: r{r}, department: d{layer}-{r % 17}"
+        if extra.random() < 0.02:
+            line += ", kind: system"
+        if extra.random() < 1 / 3:
+            line += f", headcount: {extra.choice((1, 1, 2, 3, 5))}"
+            if extra.random() < 0.1 and r > 0:
+                line += f", backup: [r{extra.randrange(r)}]"
+        if r in suppliers_layer and extra.random() < 0.1:
+            line += ", starts: true"
         if parts:
             line += f", serves: [{', '.join(parts)}]"
         if r in catches:
@@ -165,8 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("nodes", type=int, help="number of nodes (roles, touchpoints, customers)")
     parser.add_argument("out", type=Path, help="the YAML file to write")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--required", type=float, default=REQUIRED, help="share of hand-offs that are required"
+    )
     args = parser.parse_args(argv)
-    args.out.write_text(model_text(args.nodes, args.seed), encoding="utf-8")
+    args.out.write_text(model_text(args.nodes, args.seed, args.required), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 

@@ -7,6 +7,12 @@ the target SPEC sets; then a summary of the ratios and the machine.
     python benchmarks/run.py                  # 10k, 100k and 1M nodes
     python benchmarks/run.py --sizes 10k,100k # a quicker run
 
+Revision 2 adds: a customer-scoped ``upstream`` against the unscoped one;
+``critical`` for every touchpoint with declared roots, and on a 10k model with 1%
+of hand-offs required; ``audit``, ``coverage`` and ``report`` against the time
+loading the model took (the report is stopped after three times that, or a
+minute, and said to be over).
+
 Models come from ``benchmarks/generate.py`` (seeded) and are written to
 ``--workdir`` (a temporary directory by default). Where a raw-library loop over
 every touchpoint would take too long, it runs on a random sample for a time
@@ -21,6 +27,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -112,18 +119,41 @@ def _show(value: float, unit: str) -> str:
     return f"{value:.2f} s"
 
 
-def model_file(label: str, nodes: int, seed: int, workdir: Path) -> Path:
-    path = workdir / f"org-{label}-seed{seed}.yaml"
+def model_file(
+    label: str, nodes: int, seed: int, workdir: Path, required: float = generate.REQUIRED
+) -> Path:
+    path = workdir / f"org-{label}-seed{seed}-required{required:g}.yaml"
     if not path.exists():
-        path.write_text(generate.model_text(nodes, seed), encoding="utf-8")
+        path.write_text(generate.model_text(nodes, seed, required), encoding="utf-8")
     return path
+
+
+class TookTooLong(Exception):
+    """Raised by the alarm when a measure runs past its budget."""
+
+
+def within(seconds: float, work: Callable[[], Any]) -> tuple[float | None, Any]:
+    """Seconds ``work`` takes, or ``None`` when it is still running after ``seconds``."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise TookTooLong
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return timed(work)
+    except TookTooLong:
+        return None, None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # --- the measures -----------------------------------------------------------------------
 
 
-def bench_load(table: Table, path: Path) -> servicekit.ServiceModel:
-    """servicekit.load vs yaml.load with the C loader, on the same file."""
+def bench_load(table: Table, path: Path) -> tuple[servicekit.ServiceModel, float]:
+    """servicekit.load vs yaml.load with the C loader, on the same file; and the load time."""
     gc.collect()
     ours, model = timed(lambda: servicekit.load(path))
     gc.collect()
@@ -140,7 +170,7 @@ def bench_load(table: Table, path: Path) -> servicekit.ServiceModel:
     )
     build, _ = timed(lambda: model.chain)
     table.add("building the chain (own time)", build, None)
-    return model
+    return model, ours
 
 
 def bench_upstream(table: Table, model: servicekit.ServiceModel, picks: list[str]) -> None:
@@ -175,8 +205,7 @@ def bench_upstream_of_all(table: Table, model: servicekit.ServiceModel, label: s
     """upstream_of_all (with len of every set) vs a loop of nx.ancestors over every touchpoint."""
     chain = model.chain
     # Cold: drop the chain's cached component index so the pass pays for it.
-    chain.__dict__.pop("_index", None)
-    chain.__dict__.pop("_dominators", None)
+    cold(chain)
     touchpoints = sorted(model.touchpoints)
     gc.collect()
     ours, (everything, total) = timed(
@@ -221,22 +250,44 @@ def bench_upstream_of_all(table: Table, model: servicekit.ServiceModel, label: s
     table.notes.append(f"1000 `in` tests on one upstream set: {probe * 1000:.1f} ms.")
 
 
+def without_required(model: servicekit.ServiceModel) -> servicekit.ServiceModel:
+    """The same model with no hand-off required (declared roots kept)."""
+    roles = [
+        attrs.evolve(r, serves=[attrs.evolve(h, required=False) for h in r.serves])
+        if any(h.required for h in r.serves)
+        else r
+        for r in model.roles.values()
+    ]
+    return attrs.evolve(model, roles=roles, sources={})
+
+
+def cold(chain: servicekit.ServiceChain) -> None:
+    """Forget every answer a chain has worked out about its customers' chains."""
+    chain._scopes.clear()
+
+
 def bench_critical(
     table: Table, model: servicekit.ServiceModel, picks: list[str], label: str
 ) -> None:
-    """critical for every touchpoint (cold) vs nx.immediate_dominators on the same subgraphs."""
-    chain = model.chain
-    chain.__dict__.pop("_index", None)
-    chain.__dict__.pop("_dominators", None)
+    """critical for every touchpoint (cold), with declared roots and no required hand-off, vs
+    nx.immediate_dominators from a virtual root joined to the roots on the same subgraphs; then
+    the same on the model as generated (with its few required hand-offs)."""
+    plain = without_required(model)
+    chain = plain.chain
+    chain.whole_predecessors  # noqa: B018 - shared with upstream; built with the chain
+    chain.whole_successors  # noqa: B018
     touchpoints = sorted(model.touchpoints)
     gc.collect()
     ours, answers = timed(lambda: {t: chain.critical(t) for t in touchpoints})
     graph = chain.graph
+    starts = {t.role for t in model.touchpoints.values() if t.feeds}
+    starts |= {r.id for r in model.roles.values() if r.starts}
     virtual = ("virtual",)
     spent, done = 0.0, 0
     for t in picks:
         # The upstream subgraph as a plain graph (views are slow at a million nodes), and a
-        # virtual source joined to every node but t of each source component.
+        # virtual source joined to its roots: declared ones, and every node of each source
+        # component, t itself left out.
         upstream = nx.ancestors(graph, t)
         upstream.add(t)
         flow = nx.DiGraph()
@@ -247,7 +298,9 @@ def bench_critical(
             component.update(dict.fromkeys(members, number))
         entered = {component[v] for u, v in flow.edges if component[u] != component[v]}
         flow.add_edges_from(
-            (virtual, m) for m in upstream if component[m] not in entered and m != t
+            (virtual, m)
+            for m in upstream
+            if (component[m] not in entered or m in starts) and m != t
         )
         took, idom = timed(lambda f=flow: nx.immediate_dominators(f, virtual))
         found, current = [], idom.get(t, virtual)
@@ -261,7 +314,7 @@ def bench_critical(
             break
     theirs = spent / done * len(touchpoints)
     table.add(
-        f"critical, all {len(touchpoints)} touchpoints, cold"
+        f"critical, all {len(touchpoints)} touchpoints, cold, declared roots"
         f" [raw: immediate_dominators per touchpoint, {done} sampled, extrapolated]",
         ours,
         theirs,
@@ -271,8 +324,134 @@ def bench_critical(
     )
     table.notes.append(
         f"nx.immediate_dominators on one touchpoint's upstream subgraph: "
-        f"{spent / done * 1000:.1f} ms on average over {done}."
+        f"{spent / done * 1000:.1f} ms on average over {done}; "
+        f"{len({t.role for t in model.touchpoints.values() if t.feeds})} roles are declared "
+        f"roots by feeds, {sum(r.starts for r in model.roles.values())} by starts."
     )
+    del plain, chain
+    chain = model.chain
+    cold(chain)
+    gc.collect()
+    required = sum(h.required for r in model.roles.values() for h in r.serves)
+    took, _ = timed(lambda: {t: chain.critical(t) for t in touchpoints})
+    table.add(
+        f"critical, all touchpoints, cold, with the model's {required} required hand-offs",
+        took,
+        None,
+    )
+
+
+def bench_required(table: Table, workdir: Path, seed: int) -> None:
+    """critical for every touchpoint of a 10k model with 1% of hand-offs required."""
+    path = model_file("10k", SIZES["10k"], seed, workdir, required=0.01)
+    model = servicekit.load(path)
+    chain = model.chain
+    touchpoints = sorted(model.touchpoints)
+    gc.collect()
+    took, _ = timed(lambda: {t: chain.critical(t) for t in touchpoints})
+    handoffs = [h for r in model.roles.values() for h in r.serves]
+    required = sum(h.required for h in handoffs)
+    table.add(
+        f"critical, all {len(touchpoints)} touchpoints of a 10k model with 1% of hand-offs "
+        f"required ({required} of {len(handoffs)}), cold",
+        took,
+        None,
+        "< 10 s",
+        took < 10.0,
+        short="critical-required-10k",
+    )
+    table.notes.append(
+        f"{len(chain.never_served())} required hand-off(s) of the 1% model can never be "
+        "served (validate warns about them)."
+    )
+
+
+def bench_scoped_upstream(
+    table: Table, model: servicekit.ServiceModel, seed: int, count: int
+) -> None:
+    """A customer-scoped upstream vs the unscoped one, on the same touchpoints of one customer.
+
+    As for the unscoped query (whose adjacency is built once, by the first query), the
+    median leaves out the first query for the customer, which builds its chain; the
+    notes give that first query's time.
+    """
+    chain = model.chain
+    customer = sorted(model.customers)[0]
+    serving = sorted(
+        t.id for t in model.touchpoints.values() if not t.customers or customer in t.customers
+    )
+    picks = random.Random(seed).sample(serving, min(len(serving), count))
+    pairs = [(t, customer) for t in picks]
+    cold(chain)
+    first_t, first_c = pairs[0]
+    first, _ = timed(lambda: chain.upstream(first_t, customer=first_c))
+    scoped, plain = [], []
+    for t, c in pairs:
+        took, found = timed(lambda t=t, c=c: chain.upstream(t, customer=c))
+        scoped.append(took)
+        took, everything = timed(lambda t=t: chain.upstream(t))
+        plain.append(took)
+        assert set(found.ids) <= set(everything.ids) | {c}, t
+    a, b = statistics.median(scoped), statistics.median(plain)
+    table.add(
+        f"customer-scoped upstream vs unscoped, one query (median of {len(pairs)})",
+        a,
+        b,
+        "<= 1.5x",
+        a <= 1.5 * b,
+        short="upstream-customer",
+    )
+    table.notes.append(
+        f"the first query for customer {customer} also builds that customer's chain: "
+        f"{first * 1000:.1f} ms in all (then every query on it costs the median above)."
+    )
+
+
+def bench_culture(table: Table, model: servicekit.ServiceModel, load: float) -> None:
+    """audit, coverage and report vs the time loading the model took."""
+    from servicekit.culture.report import build
+    from servicekit.render.text import report_text
+
+    chain = model.chain
+    cold(chain)
+    gc.collect()
+    took, findings = timed(lambda: model.audit())
+    table.add(
+        f"audit ({len(findings)} findings) vs loading the model",
+        took,
+        load,
+        "<= 1x",
+        took <= load,
+        short="audit",
+    )
+    gc.collect()
+    took, _ = timed(lambda: model.coverage())
+    table.add("coverage vs loading the model", took, load, "<= 1x", took <= load, short="coverage")
+    gc.collect()
+    budget = max(60.0, 3 * load)
+    took, _ = within(budget, lambda: report_text(build(model, path="model.yaml")))
+    if took is None:
+        table.rows.append(
+            (
+                "report (build and text) vs loading the model",
+                f"> {budget:.0f} s (stopped)",
+                _show(load, "s"),
+                f"> {budget / load:.1f}x",
+                "<= 1x",
+                "NO",
+            )
+        )
+        table.ratios["report"] = f"> {budget / load:.1f}x"
+        print(f"  report: stopped after {budget:.0f} s", file=sys.stderr, flush=True)
+    else:
+        table.add(
+            "report (build and text) vs loading the model",
+            took,
+            load,
+            "<= 1x",
+            took <= load,
+            short="report",
+        )
 
 
 def bench_trace(table: Table, model: servicekit.ServiceModel, picks: list[str]) -> None:
@@ -463,16 +642,17 @@ def build_bare(plain: dict[str, Any]) -> nx.DiGraph:
             attributes.pop("serves", None)
             if kind == "roles":
                 attributes["catches"] = dict(data["catches"])
+                attributes["role_kind"] = attributes.pop("kind")  # person or system
             bare.add_node(data["id"], kind=kind[:-1], **attributes)
     succ = bare._succ
     for role in plain["roles"]:
         for h in role["serves"]:
             handoff = copy(h)
             handoff["fail_points"] = [dict(f) for f in h["fail_points"]]
-            if h["target"] in succ[role["id"]]:
-                succ[role["id"]][h["target"]]["handoffs"].append(handoff)
+            if h["to"] in succ[role["id"]]:
+                succ[role["id"]][h["to"]]["handoffs"].append(handoff)
             else:
-                bare.add_edge(role["id"], h["target"], kind="handoff", handoffs=[handoff])
+                bare.add_edge(role["id"], h["to"], kind="handoff", handoffs=[handoff])
     for t in plain["touchpoints"]:
         bare.add_edge(t["role"], t["id"], kind="serves")
         bare.add_edges_from((t["id"], c, {"kind": "customer"}) for c in t["customers"])
@@ -601,17 +781,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}: generating", file=sys.stderr, flush=True)
         path = model_file(label, SIZES[label], args.seed, workdir)
         table = Table(f"{label} nodes ({path.stat().st_size / 1e6:.1f} MB of YAML)")
-        model = bench_load(table, path)
+        model, load = bench_load(table, path)
         rng = random.Random(args.seed)
         touchpoints = sorted(model.touchpoints)
         picks = rng.sample(touchpoints, min(len(touchpoints), 7 if label != "1M" else 5))
         bench_upstream(table, model, picks)
+        bench_scoped_upstream(table, model, args.seed, len(picks))
         bench_upstream_of_all(table, model, label)
         bench_critical(table, model, picks[: 7 if label == "10k" else 3], label)
+        if label == "10k":
+            bench_required(table, workdir, args.seed)
         bench_trace(table, model, picks[: 5 if label != "1M" else 1])
         bench_select(table, model, picks)
         if label != "1M":
             bench_diff(table, path, workdir, label, args.seed)
+            bench_culture(table, model, load)
         if args.no_memory:
             pass
         elif label != "1M":

@@ -48,6 +48,7 @@ def diagram_source(arguments: str) -> str:
     parser.add_argument("--depth", type=int)
     parser.add_argument("--select", action="append")
     parser.add_argument("--by")
+    parser.add_argument("--customer")
     args = parser.parse_args(shlex.split(arguments))
     model = servicekit.load(ROOT / args.model)
     selected = model.chain.select(*args.select) if args.select else None
@@ -58,7 +59,13 @@ def diagram_source(arguments: str) -> str:
         return rollup_mermaid(roll_up(model.chain, args.by, roles=selected), model.name)
     from servicekit.render.diagram import to_mermaid
 
-    return to_mermaid(model.chain, focus=args.focus, depth=args.depth, select=selected)
+    return to_mermaid(
+        model.chain,
+        focus=args.focus,
+        depth=args.depth,
+        select=selected,
+        customer=args.customer,
+    )
 
 
 def format_servicekit_diagram(

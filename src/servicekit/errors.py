@@ -23,6 +23,7 @@ __all__ = [
     "AuditSettingError",
     "MissingExtraError",
     "ModelError",
+    "NotInChainError",
     "OutputError",
     "Problem",
     "SelectorError",
@@ -184,6 +185,40 @@ def _rebuild_unknown_id(
     id: object, kind: str, suggestions: Sequence[str], note: str | None
 ) -> UnknownIdError:
     return UnknownIdError(id, kind=kind, suggestions=suggestions, note=note)
+
+
+class NotInChainError(ServicekitError, LookupError):
+    """A node that exists, but not in the customer's chain a query was asked on.
+
+    Keeps the ``node``, its ``kind`` and the ``customer``.
+
+    Examples
+    --------
+    >>> print(NotInChainError("viewing", kind="touchpoint", customer="investor"))
+    touchpoint 'viewing' does not serve customer 'investor', so it is not in their chain
+    """
+
+    def __init__(self, node: str, *, kind: str, customer: str) -> None:
+        self.node = node
+        self.kind = kind
+        self.customer = customer
+        if kind == "customer":
+            text = (
+                f"customer {node!r} is not in customer {customer!r}'s chain, which holds "
+                f"{customer!r} as its only customer"
+            )
+        else:
+            text = (
+                f"{kind} {node!r} does not serve customer {customer!r}, so it is not in their chain"
+            )
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_not_in_chain, (self.node, self.kind, self.customer))
+
+
+def _rebuild_not_in_chain(node: str, kind: str, customer: str) -> NotInChainError:
+    return NotInChainError(node, kind=kind, customer=customer)
 
 
 class UsageError(ServicekitError, ValueError):

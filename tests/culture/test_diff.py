@@ -37,28 +37,38 @@ def models(draw: Any) -> ServiceModel:
         st.lists(st.tuples(st.sampled_from(roles), st.sampled_from(roles)), max_size=2 * len(roles))
     )
     counter = itertools.count()
-    serves: dict[str, list[Handoff]] = {r: [] for r in roles}
-    for source, target in pairs:
-        fail_points = [
+    n_touchpoints = draw(st.integers(1, 3))
+    touchpoint_ids = [f"t{i}" for i in range(n_touchpoints)]
+
+    def fail_points() -> list[FailPoint]:
+        """Rated, unrated (None) and zero-rated fail points, some showing only at a few places."""
+        return [
             FailPoint(
                 id=f"f{next(counter)}",
                 category=draw(st.sampled_from(CATEGORIES)),
-                rate=draw(st.sampled_from([0.0, 0.1, 0.25, 0.5])),
+                rate=draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, None])),
+                shows_at=draw(
+                    st.none() | st.lists(st.sampled_from(touchpoint_ids), min_size=1, unique=True)
+                ),
             )
             for _ in range(draw(st.integers(0, 2)))
         ]
-        serves[source].append(Handoff(to=target, fail_points=fail_points))
+
+    serves: dict[str, list[Handoff]] = {r: [] for r in roles}
+    for source, target in pairs:
+        serves[source].append(Handoff(to=target, fail_points=fail_points()))
     catches = st.dictionaries(
         st.sampled_from(CATEGORIES), st.sampled_from([0.3, 0.5, 1.0]), max_size=2
     )
     touchpoints = [
         Touchpoint(
-            id=f"t{i}",
+            id=touchpoint,
             role=draw(st.sampled_from(roles)),
             customers=draw(st.lists(st.sampled_from(customers), unique=True)),
             feeds=draw(st.lists(st.sampled_from(roles), unique=True, max_size=2)),
+            fail_points=fail_points(),
         )
-        for i in range(draw(st.integers(1, 3)))
+        for touchpoint in touchpoint_ids
     ]
     return ServiceModel(
         customers=[Customer(id=c) for c in customers],
@@ -227,6 +237,21 @@ def change_feeds(draw: Any, model: ServiceModel) -> Any:
     )
 
 
+def change_touchpoint_rate(draw: Any, model: ServiceModel) -> Any:
+    found = [t for t in sorted(model.touchpoints) if model.touchpoints[t].fail_points]
+    assume(found)
+    touchpoint = model.touchpoints[draw(st.sampled_from(found))]
+    first, *rest = touchpoint.fail_points
+    rate = draw(st.sampled_from([0.05, 0.75, None]))
+    assume(rate != first.rate)
+    changed = attrs.evolve(touchpoint, fail_points=[attrs.evolve(first, rate=rate), *rest])
+    return (
+        attrs.evolve(model, touchpoints={**model.touchpoints, touchpoint.id: changed}),
+        {("changed", "touchpoint", touchpoint.id, frozenset({f"fail_points.{first.id}.rate"}))},
+        set(),
+    )
+
+
 def add_metric(draw: Any, model: ServiceModel) -> Any:
     owner = draw(st.sampled_from(sorted(model.roles)))
     metric = Metric(id="speed", owner=owner, tied_to=["pay"])
@@ -248,6 +273,7 @@ EDITS: dict[str, Edit] = {
     "change-rate": change_rate,
     "add-fail-point": add_fail_point,
     "change-feeds": change_feeds,
+    "change-touchpoint-rate": change_touchpoint_rate,
     "add-metric": add_metric,
 }
 

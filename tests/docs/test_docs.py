@@ -329,7 +329,6 @@ def test_whole_models_shown_load_and_match_the_schema(block: Block, schema: Any)
     jsonschema.validate(_yaml(block.text), schema)
 
 
-#: Sections of the YAML format reference, and how to reach each one's keys in the schema.
 @pytest.mark.parametrize("block", _select("servicekit-diagram"))
 def test_diagram_blocks_draw(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
     """A servicekit-diagram block names a model and options that draw a diagram."""

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from servicekit import (
     Audience,
+    AuditSettings,
     Customer,
     FailPoint,
     Handoff,
@@ -154,20 +155,42 @@ def models(draw: st.DrawFn) -> ServiceModel:
     def maybe(pool: list[str]) -> str | None:
         return draw(st.none() | st.sampled_from(pool)) if pool else None
 
+    def named(pool: list[str]) -> tuple[str, ...] | None:
+        """A list that names things: left out (None) or not empty."""
+        if not pool or draw(st.booleans()):
+            return None
+        return tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2)))
+
     fail_ids = list(by_kind["fail point"])
+
+    def fail_points() -> list[FailPoint]:
+        points = []
+        while fail_ids and draw(st.booleans()):
+            points.append(
+                FailPoint(
+                    id=fail_ids.pop(),
+                    category=draw(TEXT),
+                    rate=draw(st.none() | RATE),
+                    shows_at=named(by_kind["touchpoint"]),
+                )
+            )
+        return points
+
+    # Systems are no one's audience and carry no principles: a few roles are systems.
+    systems = {r for r in roles_ids if draw(st.integers(0, 3)) == 0}
+    people = [r for r in roles_ids if r not in systems]
     roles = []
     for index, ident in enumerate(roles_ids):
         serves = []
         for target in some(roles_ids):
-            points = []
-            while fail_ids and draw(st.booleans()):
-                points.append(FailPoint(id=fail_ids.pop(), category=draw(TEXT), rate=draw(RATE)))
             serves.append(
                 Handoff(
                     to=target,
                     item=draw(TEXT),
                     expectations=draw(TEXTS),
-                    fail_points=points,
+                    fail_points=fail_points(),
+                    for_=named(customer_ids),
+                    required=draw(st.booleans()),
                 )
             )
         roles.append(
@@ -175,9 +198,13 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 id=ident,
                 name=draw(TEXT),
                 description=draw(TEXT),
+                kind="system" if ident in systems else draw(st.sampled_from([None, "person"])),
                 department=maybe(departments),
                 reports_to=maybe(roles_ids[:index]),
-                principles=some(by_kind["principle"]),
+                headcount=draw(st.none() | st.integers(1, 10**20)),
+                backup=named([r for r in roles_ids if r != ident]),
+                starts=draw(st.booleans()),
+                principles=() if ident in systems else some(by_kind["principle"]),
                 serves=serves,
                 catches=draw(st.dictionaries(WORD, RATE, max_size=2)),
             )
@@ -190,11 +217,12 @@ def models(draw: st.DrawFn) -> ServiceModel:
             role=draw(st.sampled_from(roles_ids)),
             customers=some(customer_ids),
             feeds=some(roles_ids),
+            fail_points=fail_points(),
         )
         for ident in by_kind["touchpoint"]
     ]
     scopes = st.none() | st.builds(
-        PrincipleScope, roles=st.just(some(roles_ids)), departments=st.just(some(departments))
+        PrincipleScope, roles=st.just(some(people)), departments=st.just(some(departments))
     )
     return ServiceModel(
         name=draw(TEXT),
@@ -219,6 +247,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 statement=draw(TEXT),
                 questions=draw(TEXTS),
                 applies_to=draw(scopes),
+                for_=named(customer_ids),
             )
             for i in by_kind["principle"]
         ],
@@ -230,6 +259,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 touchpoint=maybe(by_kind["touchpoint"]),
                 situations=draw(TEXTS),
                 steps=draw(TEXTS),
+                for_=named(customer_ids),
             )
             for i in by_kind["script"]
         ],
@@ -258,7 +288,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
             Program(
                 id=i,
                 name=draw(TEXT),
-                audience=Audience(roles=some(roles_ids), departments=some(departments)),
+                audience=Audience(roles=some(people), departments=some(departments)),
                 formats=draw(TEXTS),
                 reinforcement=draw(TEXTS),
                 content=draw(st.sampled_from([None, "generic", "own-scenarios"])),
@@ -266,6 +296,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
             )
             for i in by_kind["program"]
         ],
+        audit=AuditSettings(consequential=draw(st.none() | TEXTS)),
     )
 
 
@@ -279,7 +310,15 @@ def test_load_dump_round_trip(model: ServiceModel) -> None:
 def _same_strings(raw: Any, entity: Any) -> None:
     """Every string (or list of strings) PyYAML read for ``entity`` equals the model's."""
     for key, value in raw.items():
-        if key in ("serves", "catches", "fail_points") and isinstance(entity, Role | Handoff):
+        if key in ("serves", "catches", "fail_points") and isinstance(
+            entity, Role | Handoff | Touchpoint
+        ):
+            continue
+        if key in ("required", "starts", "headcount"):
+            assert value == getattr(entity, key), key
+            continue
+        if key == "for":
+            assert tuple(value) == entity.for_
             continue
         if key == "to":
             assert value == entity.to
@@ -325,7 +364,7 @@ def test_pyyaml_reads_the_same_strings(model: ServiceModel) -> None:
                 continue
             _same_strings(item, handoff)
             points = item.get("fail_points", [])
-            assert [(p["id"], p.get("category", ""), p.get("rate", 0.0)) for p in points] == [
+            assert [(p["id"], p.get("category", ""), p.get("rate")) for p in points] == [
                 (f.id, f.category, f.rate) for f in handoff.fail_points
             ]
 

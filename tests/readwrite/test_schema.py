@@ -94,7 +94,36 @@ BAD = [
     ("name-list", edited(2, "name: [a]"), "is not of type 'string', 'null'"),
     ("content-bad", edited(40, "    content: bespoke"), "is not one of"),
     ("audit-severity", BASE + "audit: {rules: {x: loud}}\n", "is not one of"),
+    ("for-empty", edited(10, "        for: []"), "should be non-empty"),
+    ("shows-at-empty", edited(14, "            shows_at: []"), "should be non-empty"),
+    ("backup-empty", edited(16, "    backup: []"), "should be non-empty"),
+    ("kind-robot", edited(16, "    kind: robot"), "is not one of ['person', 'system']"),
+    ("headcount-zero", edited(7, "    headcount: 0"), "0 is less than the minimum of 1"),
+    ("headcount-quoted", edited(7, "    headcount: '2'"), "'2' is not of type 'integer'"),
+    ("required-quoted", edited(10, '        required: "true"'), "'true' is not of type 'boolean'"),
+    ("starts-number", edited(7, "    starts: 1"), "1 is not of type 'boolean'"),
+    ("consequential-string", BASE + "audit: {consequential: pay}\n", "is not of type 'array'"),
+    ("touchpoint-fail-point-no-id", edited(20, "    fail_points: [{rate: 0.1}]"), "'id' is a"),
 ]
+
+
+GOOD = [
+    ("handoff-for-and-required", edited(10, "        for: [guest]\n        required: true")),
+    ("unrated-fail-point", edited(14, "            shows_at: [desk]")),
+    ("system", edited(16, "    kind: system\n    headcount: 2\n    backup: [clerk]")),
+    ("starts", edited(7, "    starts: true")),
+    ("touchpoint-fail-points", edited(20, "    fail_points: [{id: stale, category: info}]")),
+    ("principle-for", edited(23, "    for: [guest]")),
+    ("script-for", edited(27, "    for: [guest]")),
+    ("consequential", BASE + "audit: {consequential: [tips]}\n"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in GOOD], ids=[c[0] for c in GOOD])
+def test_revision_2_keys_validate(validator: jsonschema.Draft202012Validator, text: str) -> None:
+    """Models using revision 2's keys pass the schema and the loader alike."""
+    validator.validate(_data(text))
+    loads(text)
 
 
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])

@@ -154,11 +154,26 @@ def test_reaches_tables_keep_the_query_order(example: ServiceModel) -> None:
 
 
 def test_suspects_tables(example: ServiceModel) -> None:
-    """Suspects show score, category, fail point, the hand-off and the distance."""
+    """Suspects show score, rate, escape, category, fail point, the hand-off and the distance;
+    an unrated suspect says so and a touchpoint's own fail point names where it is."""
     suspects = example.chain.trace("pickup", "stain")
     md = dm.suspects_markdown(suspects)
-    assert md.splitlines()[2] == "| 0.0200 | stain | missed-stain | spotter -> cleaner | 5 |"
+    assert md.splitlines()[1] == "|---:|---:|---:|---|---|---|---:|"
+    assert md.splitlines()[2] == (
+        "| 0.0200 | 4% | 50% | stain | missed-stain | spotter -> cleaner | 5 |"
+    )
     assert dm.suspects_markdown((), title="None").startswith("**None**\n\n| score")
+    unrated = servicekit.ServiceModel(
+        roles=[servicekit.Role(id="desk")],
+        touchpoints=[
+            servicekit.Touchpoint(
+                id="t", role="desk", fail_points=[servicekit.FailPoint(id="typo", category="x")]
+            )
+        ],
+    ).chain.trace("t")
+    assert dm.suspects_markdown(unrated).splitlines()[2] == (
+        "| unrated | unknown | 100% | x | typo | at t (desk) | 0 |"
+    )
 
 
 def test_markdown_cells_escape_pipes_and_newlines() -> None:

@@ -10,7 +10,7 @@ their only user in the library.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cached_property
 
 __all__ = [
@@ -25,6 +25,9 @@ __all__ = [
     "bfs_reach",
     "dominator_tree",
     "immediate_dominators",
+    "marked_descendants",
+    "necessary_sets",
+    "served_nodes",
     "strongly_connected_components",
     "topological_components",
 ]
@@ -339,15 +342,20 @@ def immediate_dominators(successors: list[list[int]], start: int) -> list[int]:
 #: The virtual source of the dispatched dominator pass; never a node id (ids are strings).
 
 
-def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
-    """Immediate dominators of every node, from a virtual source joined to each source component.
+def dominator_tree(
+    index: ComponentIndex, declared: Collection[int] = ()
+) -> tuple[list[int], list[bool]]:
+    """Immediate dominators of every node, from a virtual source joined to every root.
 
-    One sweep over the components in topological order. A component's entry
-    edges all come from components already done, so the dominator of everything
-    entered only through them is the nearest common dominator (``meet``) of their
-    tails; inside a cycle the local dominators (Cooper-Harvey-Kennedy over the
-    component's own edges) refine it. Returns ``idom`` indexed by node, with
-    ``idom[virtual] == virtual``, and whether each component is a source.
+    The roots are every node of each source component, and the ``declared``
+    nodes (where work is declared to start). One sweep over the components in
+    topological order. A component's entry edges all come from components
+    already done, so the dominator of everything entered only through them is
+    the nearest common dominator (``meet``) of their tails (the virtual source,
+    for a component holding a declared node); inside a cycle the local
+    dominators (Cooper-Harvey-Kennedy over the component's own edges) refine it.
+    Returns ``idom`` indexed by node, with ``idom[virtual] == virtual``, and
+    whether each component is a source.
     """
     virtual = index.virtual
     component, members, successors = index.component, index.members, index.successors
@@ -357,8 +365,13 @@ def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
     # entry[c]: the meet of the tails of the edges entering component c so far.
     entry = [-1] * len(members)
     is_source = [False] * len(members)
-    entered: set[int] = set()  # members of cycles with an edge from outside
+    entered: set[int] = set()  # members of cycles with an edge from outside (or declared)
     cyclic = [len(group) > 1 for group in members]
+    # A component holding a declared node is entered from the virtual source too.
+    from_virtual = [False] * len(members)
+    for node in declared:
+        from_virtual[component[node]] = True
+        entered.add(node)
 
     def meet(a: int, b: int) -> int:
         while a != b:
@@ -374,6 +387,8 @@ def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
         if top == -1:
             is_source[c] = True
             top = virtual
+        elif from_virtual[c]:
+            top = virtual  # the meet of anything with the virtual source is the source
         if len(group) == 1:
             (node,) = group
             idom[node] = top
@@ -414,6 +429,192 @@ def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
                 if cyclic[d]:
                     entered.add(t)
     return idom, is_source
+
+
+def served_nodes(
+    successors: Sequence[Sequence[int]],
+    roots: Sequence[bool],
+    required: Mapping[int, Collection[int]],
+) -> list[bool]:
+    """Which nodes are *served*: the least fixed point of SPEC's rule, in one pass.
+
+    A node is served when (a) it is a root or at least one of its predecessors is
+    served, and (b) the giver of every one of its required hand-offs
+    (``required[node]``, distinct givers) is served. A node with required
+    hand-offs is therefore served exactly when all their givers are (they are
+    predecessors, so (a) follows), root or not. Without ``required`` this is
+    plain reachability from the roots. ``successors`` lists distinct targets.
+
+    Examples
+    --------
+    >>> # a -> b -> c, c's hand-off from b required, a the root; then c also needs d
+    >>> served_nodes([[1], [2], [], [2]], [True, False, False, False], {2: {1}})
+    [True, True, True, False]
+    >>> served_nodes([[1], [2], [], [2]], [True, False, False, False], {2: {1, 3}})
+    [True, True, False, False]
+    """
+    n = len(successors)
+    served = [False] * n
+    waiting = [0] * n
+    for node, givers in required.items():
+        waiting[node] = len(givers)
+    ready = [node for node in range(n) if roots[node] and node not in required]
+    for node in ready:
+        served[node] = True
+    while ready:
+        node = ready.pop()
+        for target in successors[node]:
+            if served[target]:
+                continue
+            needs = required.get(target)
+            if needs is None:
+                served[target] = True
+                ready.append(target)
+            elif node in needs:
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    served[target] = True
+                    ready.append(target)
+    return served
+
+
+#: A necessity set not yet narrowed down: every node (the top of the lattice).
+_EVERY: frozenset[int] = frozenset({-1})
+
+
+def necessary_sets(
+    index: ComponentIndex,
+    served: Sequence[bool],
+    roots: Sequence[bool],
+    required: Mapping[int, Collection[int]],
+) -> list[frozenset[int] | None]:
+    """For every served node, the nodes without which it is not served (itself included).
+
+    Removing x means x is never served while its hand-offs stay. The sets are
+    the greatest fixed point of: a root with no required hand-off needs only
+    itself; a node with required hand-offs needs itself and everything each giver
+    needs (it waits for all of them); any other node needs itself and what every
+    served predecessor needs (any one of them will do). Without required hand-offs
+    these are the dominator sets. Components are solved in topological order, a
+    cycle by narrowing every member down from "every node" until nothing changes.
+    Unserved nodes get ``None``.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []})
+    >>> found = necessary_sets(index, [True] * 4, [True, False, False, False], {3: {1, 2}})
+    >>> [sorted(index.nodes[m] for m in s) for s in found]
+    [['a'], ['a', 'b'], ['a', 'c'], ['a', 'b', 'c', 'd']]
+    """
+    predecessors = index.predecessors
+    result: list[frozenset[int] | None] = [None] * len(served)
+
+    def solve(node: int) -> frozenset[int]:
+        givers = required.get(node)
+        if givers is not None:
+            found: set[int] = {node}
+            for giver in givers:
+                theirs = result[giver]
+                if theirs is _EVERY or theirs is None:
+                    return _EVERY
+                found |= theirs
+            return frozenset(found)
+        if roots[node]:
+            return frozenset((node,))
+        common: frozenset[int] | None = None
+        for before in predecessors[node]:
+            theirs = result[before]
+            if theirs is None or theirs is _EVERY:
+                continue
+            common = theirs if common is None else common & theirs
+            if len(common) == 0:
+                break
+        if common is None:
+            return _EVERY
+        return common | {node}
+
+    for group in index.members:
+        alive = [node for node in group if served[node]]
+        if not alive:
+            continue
+        if len(alive) == 1 and len(group) == 1:
+            result[alive[0]] = solve(alive[0])
+            continue
+        for node in alive:
+            result[node] = _EVERY
+        changed = True
+        while changed:
+            changed = False
+            for node in alive:
+                found = solve(node)
+                if found != result[node]:
+                    result[node] = found
+                    changed = True
+    return result
+
+
+def marked_descendants(
+    index: ComponentIndex, marked: Iterable[int], wanted: Collection[int]
+) -> dict[int, int]:
+    """For each ``wanted`` node, the bitset of the other ``marked`` nodes it has a path to.
+
+    Bit ``k`` stands for the ``k``-th marked node, in the order given; a node's own
+    mark never counts (as ``downstream`` leaves the node out). One sweep over the
+    components in reverse topological order: each component's bitset is the union
+    of its successors', and is dropped once every component before it is done.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b"], "b": ["t"], "t": [], "u": []})
+    >>> marks = [index.position["t"], index.position["u"]]
+    >>> found = marked_descendants(index, marks, [index.position["a"], index.position["t"]])
+    >>> found[index.position["a"]], found[index.position["t"]]
+    (1, 0)
+    """
+    component, members, successors = index.component, index.members, index.successors
+    bit_of: dict[int, int] = {}
+    for number, node in enumerate(marked):
+        bit_of.setdefault(node, number)
+    own = [0] * len(members)  # the marks inside each component
+    for node, bit in bit_of.items():
+        own[component[node]] |= 1 << bit
+    wanted_by_component: dict[int, list[int]] = {}
+    for node in wanted:
+        wanted_by_component.setdefault(component[node], []).append(node)
+    # How many later components still need a component's bits (its predecessors' count).
+    pending: dict[int, int] = {}  # component -> bitset of everything it reaches
+    users = [0] * len(members)
+    for c, group in enumerate(members):
+        seen: set[int] = set()
+        for node in group:
+            for target in successors[node]:
+                d = component[target]
+                if d != c and d not in seen:
+                    seen.add(d)
+                    users[d] += 1
+    found: dict[int, int] = {}
+    for c in range(len(members) - 1, -1, -1):
+        group = members[c]
+        below = 0
+        seen = set()
+        for node in group:
+            for target in successors[node]:
+                d = component[target]
+                if d == c or d in seen:
+                    continue
+                seen.add(d)
+                reached = pending[d]
+                below |= reached
+                users[d] -= 1
+                if users[d] == 0:
+                    del pending[d]
+        reach = below | own[c]
+        for node in wanted_by_component.get(c, ()):
+            mine = bit_of.get(node)
+            found[node] = reach if mine is None else reach & ~(1 << mine)
+        if users[c]:
+            pending[c] = reach
+    return found
 
 
 class BitsCache:

@@ -50,12 +50,14 @@ _RANK = {ROLE: 0, TOUCHPOINT: 1, CUSTOMER: 2}
 class SuspectChange:
     """A trace suspect whose score at a touchpoint changed.
 
-    ``role`` makes the hand-off, ``receiver`` receives it; ``old`` and ``new``
-    are its scores (``None`` where it is not a suspect there).
+    ``role`` makes the hand-off (or serves the touchpoint whose fail point it is),
+    ``receiver`` receives it (``None`` for a touchpoint's own fail point); ``old`` and
+    ``new`` are its scores (``None`` where it is not a scored suspect there: not a
+    suspect at all, or one whose rate is unknown).
     """
 
     role: str
-    receiver: str
+    receiver: str | None
     fail_point: str
     category: str
     old: float | None
@@ -128,7 +130,7 @@ def _reach(
     factor: Mapping[str, float] | None = None,
 ) -> dict[str, Label]:
     """:func:`best_reach` over ``chain``, sources and targets given by id."""
-    index = chain._index  # the chain's cached component index (same stage)
+    index = chain._scope(None).index  # the whole chain's cached component index
     position = index.position
     sources = {position[n]: 1 << bit for n, bit in numbered.items() if n in position}
     if not sources:
@@ -144,11 +146,15 @@ def _ordered(ids: Iterable[str], kinds: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(ids, key=lambda n: (_RANK.get(kinds.get(n, CUSTOMER), 3), n)))
 
 
+#: A suspect's source: (category, rate, shows_at) of a fail point.
+Source = tuple[str, "float | None", "tuple[str, ...] | None"]
+
+
 def _suspect_sources(
     chain: ServiceChain, receivers: set[str]
-) -> dict[str, dict[str, dict[tuple[str, str], tuple[str, float]]]]:
-    """category -> receiver -> (giver, fail point) -> (category, rate), into ``receivers``."""
-    found: dict[str, dict[str, dict[tuple[str, str], tuple[str, float]]]] = {}
+) -> dict[str, dict[str, dict[tuple[str, str], Source]]]:
+    """category -> receiver -> (giver, fail point) -> source, for hand-offs into ``receivers``."""
+    found: dict[str, dict[str, dict[tuple[str, str], Source]]] = {}
     graph = chain.graph
     for receiver in receivers:
         if receiver not in graph:
@@ -157,7 +163,16 @@ def _suspect_sources(
             for handoff in data.get("handoffs", ()):
                 for fp in handoff.fail_points:
                     into = found.setdefault(fp.category, {}).setdefault(receiver, {})
-                    into[giver, fp.id] = (fp.category, fp.rate)
+                    into[giver, fp.id] = (fp.category, fp.rate, fp.shows_at)
+    return found
+
+
+def _touchpoint_sources(chain: ServiceChain) -> dict[str, list[tuple[str, Any, tuple[str, ...]]]]:
+    """category -> (serving role, fail point, roles fed) of every touchpoint fail point."""
+    found: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}
+    for touchpoint in chain.model.touchpoints.values():
+        for fp in touchpoint.fail_points:
+            found.setdefault(fp.category, []).append((touchpoint.role, fp, touchpoint.feeds))
     return found
 
 
@@ -191,10 +206,11 @@ def touchpoint_changes(
         graph = chain.graph
         seeds = {n for n in changed if n in graph}
         seeds.update(v for u, v in moved | altered if graph.has_edge(u, v))
-        flagged |= bfs_reach(chain._successors, seeds, None)
+        flagged |= bfs_reach(chain.whole_successors, seeds, None)
         starts[number] = {n for n in changed if n in graph}
         starts[number].update(u for u, v in moved if graph.has_edge(u, v))
     both = set(old.model.touchpoints) & set(new.model.touchpoints)
+    flagged |= changed  # a changed touchpoint's own fail points are its suspects
     targets = sorted(flagged & both)
     if not targets:
         return ()
@@ -202,7 +218,7 @@ def touchpoint_changes(
     # K: the nodes upstream of (or at) a change, in either version.
     upstream_of_change: set[str] = set()
     for number, chain in enumerate((old, new)):
-        upstream_of_change |= bfs_reach(chain._predecessors, starts[number], None)
+        upstream_of_change |= bfs_reach(chain.whole_predecessors, starts[number], None)
     numbered = {n: bit for bit, n in enumerate(sorted(upstream_of_change))}
     names = sorted(upstream_of_change)
     reach_old = _reach(old, numbered, targets)
@@ -226,6 +242,20 @@ def touchpoint_changes(
             _reach(new, bits, targets, new._catchers.get(category)),
         )
 
+    # Touchpoints' fail points: their own, and those flowing on through feeds.
+    tp_old, tp_new = _touchpoint_sources(old), _touchpoint_sources(new)
+    fed: dict[str, tuple[list[str], dict[str, Label], dict[str, Label]]] = {}
+    for category in sorted(set(tp_old) | set(tp_new)):
+        roles = sorted(
+            {r for held in (tp_old, tp_new) for *_, feeds in held.get(category, ()) for r in feeds}
+        )
+        bits = {n: bit for bit, n in enumerate(roles)}
+        fed[category] = (
+            roles,
+            _reach(old, bits, targets, old._catchers.get(category)),
+            _reach(new, bits, targets, new._catchers.get(category)),
+        )
+
     found: list[TouchpointChange] = []
     for t in targets:
         before = reach_old[t].get(1.0, 0)
@@ -236,9 +266,10 @@ def touchpoint_changes(
         critical_entered = tuple(n for n in critical_after if n not in set(critical_before))
         critical_left = tuple(n for n in critical_before if n not in set(critical_after))
         # A fail point whose category changed is met under both: merge by suspect first.
-        merged: dict[tuple[str, str, str], list[Any]] = {}
+        merged: dict[tuple[str, str | None, str], list[Any]] = {}
         for category, (into, fresh, label_old, label_new) in escapes.items():
             for change in _suspect_changes(
+                t,
                 category,
                 into,
                 fresh,
@@ -253,6 +284,15 @@ def touchpoint_changes(
                     held[0] = change.old
                 if change.new is not None:
                     held[1], held[2] = change.new, category
+        for side, (sources, chain) in enumerate(((tp_old, old), (tp_new, new))):
+            chances = {
+                category: _escapes(roles, labels[side][t])
+                for category, (roles, *labels) in fed.items()
+            }
+            own = chain.model.touchpoints[t]
+            for key, (category, score) in _touchpoint_suspects(t, sources, chances, own).items():
+                held = merged.setdefault(key, [None, None, category])
+                held[side], held[2] = score, category
         suspects = [
             SuspectChange(
                 role=role, receiver=receiver, fail_point=fp, category=category, old=a, new=b
@@ -285,13 +325,14 @@ def _values(label: Label, bits: int) -> dict[int, float]:
 
 
 def _suspect_changes(
+    target: str,
     category: str,
     into: list[str],
     fresh: set[int],
     before: Label,
     after: Label,
-    old_sources: Mapping[str, Mapping[tuple[str, str], tuple[str, float]]],
-    new_sources: Mapping[str, Mapping[tuple[str, str], tuple[str, float]]],
+    old_sources: Mapping[str, Mapping[tuple[str, str], Source]],
+    new_sources: Mapping[str, Mapping[tuple[str, str], Source]],
 ) -> list[SuspectChange]:
     """The suspects of one category whose score at one touchpoint changed."""
     differ = 0
@@ -311,8 +352,8 @@ def _suspect_changes(
         olds = old_sources.get(receiver, {})
         news = new_sources.get(receiver, {})
         for giver, fail_point in sorted(olds.keys() | news.keys()):
-            old_score = _score(olds.get((giver, fail_point)), was)
-            new_score = _score(news.get((giver, fail_point)), now)
+            old_score = _score(olds.get((giver, fail_point)), was, target)
+            new_score = _score(news.get((giver, fail_point)), now, target)
             if not _same(old_score, new_score):
                 changes.append(
                     SuspectChange(
@@ -334,9 +375,49 @@ def _any(label: Label) -> int:
     return bits
 
 
-def _score(source: tuple[str, float] | None, escape: float | None) -> float | None:
-    """A suspect's score, or ``None`` when it is not one (trace leaves out a score of 0)."""
+def _score(source: Source | None, escape: float | None, target: str) -> float | None:
+    """A suspect's score at ``target``, or ``None`` when it has none there: not a suspect
+    (trace leaves out a score of 0, and a fail point showing elsewhere), or unrated."""
     if source is None or escape is None:
         return None
-    score = source[1] * escape
+    _, rate, shows_at = source
+    if rate is None or (shows_at is not None and target not in shows_at):
+        return None
+    score = rate * escape
     return score if score > 0.0 else None
+
+
+def _escapes(roles: list[str], label: Label) -> dict[str, float]:
+    """Role -> its best escape to the touchpoint a label is for (roles that reach it only)."""
+    return {roles[bit]: value for bit, value in _values(label, (1 << len(roles)) - 1).items()}
+
+
+def _touchpoint_suspects(
+    target: str,
+    sources: Mapping[str, list[tuple[str, Any, tuple[str, ...]]]],
+    escapes: Mapping[str, Mapping[str, float]],
+    own: Any,
+) -> dict[tuple[str, str | None, str], tuple[str, float]]:
+    """(role, receiver, fail point) -> (category, score) of the scored suspects at ``target``
+    that are touchpoints' fail points: its own (escape 1) and those of touchpoints upstream,
+    flowing on through their feeds (the best receiver counts, ties to the smallest id)."""
+    found: dict[tuple[str, str | None, str], tuple[str, float]] = {}
+    for fp in own.fail_points:
+        score = _score((fp.category, fp.rate, fp.shows_at), 1.0, target)
+        if score is not None:
+            found[own.role, None, fp.id] = (fp.category, score)
+    mine = {f.id for f in own.fail_points}
+    for category, held in sources.items():
+        chances = escapes.get(category, {})
+        for role, fp, feeds in held:
+            if fp.id in mine:
+                continue
+            best, escape = None, 0.0
+            for receiver in sorted(feeds):
+                value = chances.get(receiver, 0.0)
+                if value > escape:
+                    best, escape = receiver, value
+            score = _score((category, fp.rate, fp.shows_at), escape, target)
+            if best is not None and score is not None:
+                found[role, best, fp.id] = (category, score)
+    return found

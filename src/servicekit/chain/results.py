@@ -20,10 +20,12 @@ __all__ = [
     "CustomersOf",
     "Reach",
     "Reaches",
+    "Root",
     "Suspect",
     "Suspects",
     "UpstreamOfAll",
     "UpstreamSet",
+    "suspect_order",
 ]
 
 
@@ -110,6 +112,19 @@ class Reaches(Sequence[Reach]):
         return Reaches([n for n, _ in pairs], [d for _, d in pairs], self._kinds)
 
 
+class Root(NamedTuple):
+    """A node where the work reaching another node starts, why, and how far upstream it is.
+
+    ``why`` is ``feeds`` (it serves at a touchpoint where customers bring work in),
+    ``starts`` (its work starts without a hand-off) or ``source`` (nothing reaches it
+    from outside its strongly-connected component: revision 1's guess).
+    """
+
+    id: str
+    why: str
+    distance: int
+
+
 @attrs.frozen(kw_only=True)
 class CustomersOf:
     """Whom a role serves: its internal customers and, through its touchpoints, external ones."""
@@ -123,22 +138,55 @@ class CustomersOf:
 class Suspect:
     """A fail point that may explain a defect seen at a touchpoint.
 
-    ``role`` makes the hand-off, ``receiver`` receives it; ``score`` is the fail
-    point's rate times the best chance the defect escapes to the touchpoint;
-    ``distance`` is the role's upstream distance from the touchpoint.
+    ``role`` makes the hand-off (or serves at the touchpoint whose fail point it
+    is), ``receiver`` receives it (``None`` for a touchpoint's own fail point);
+    ``rate`` is the fail point's rate (``None`` when unknown), ``escape`` the best
+    chance the defect reaches the touchpoint uncaught, ``score`` their product
+    (``None`` when the rate is unknown); ``distance`` is the role's upstream
+    distance from the touchpoint (the upstream touchpoint's, for a defect that
+    flows on through its ``feeds``; 0 for the touchpoint's own). ``touchpoint``
+    names the touchpoint whose own fail point it is (``None`` for a hand-off's);
+    it is not part of the JSON shape.
     """
 
     role: str
-    receiver: str
+    receiver: str | None
     fail_point: str
     category: str
-    score: float
+    rate: float | None
+    escape: float
+    score: float | None
     distance: int
+    touchpoint: str | None = None
+
+    @property
+    def rated(self) -> bool:
+        """Whether the fail point's rate is known (and so the suspect has a score)."""
+        return self.score is not None
 
     def to_json(self) -> dict[str, Any]:
-        """The suspect as the spec's JSON: role, fail_point, category, score, distance."""
+        """The suspect as the spec's JSON: role, receiver, fail_point, category, rate,
+        escape, score and distance."""
         data: dict[str, Any] = later("servicekit.render.json").suspect_json(self)
         return data
+
+
+def suspect_order(suspect: Suspect) -> tuple[int, float, int, str, str]:
+    """The sort key of SPEC's order of suspects.
+
+    Scored suspects by score descending, then unrated ones by escape descending;
+    values equal to 12 significant digits are ties, settled by distance, role id
+    and fail point id.
+    """
+    if suspect.score is not None:
+        return (
+            0,
+            -float(f"{suspect.score:.12g}"),
+            suspect.distance,
+            suspect.role,
+            suspect.fail_point,
+        )
+    return (1, -float(f"{suspect.escape:.12g}"), suspect.distance, suspect.role, suspect.fail_point)
 
 
 class Suspects(tuple[Suspect, ...]):

@@ -59,7 +59,7 @@ __all__ = [
     "METHODS",
     "NOT_ROLE",
     "Criterion",
-    "Scope",
+    "SelectionScope",
     "Selector",
     "customer_chain",
     "customer_nodes",
@@ -72,7 +72,7 @@ __all__ = [
 METHODS = ("department", "kind", "customer")
 #: The values of ``kind:`` (``role`` is people and systems).
 KINDS = ("role", "person", "system", "touchpoint", "customer")
-#: The key of :attr:`Scope.members` holding every node that is not a role.
+#: The key of :attr:`SelectionScope.members` holding every node that is not a role.
 NOT_ROLE = "not-role"
 #: Characters that end a word (and may only appear in an id when it is quoted).
 _SPECIAL = frozenset(',+@:"')
@@ -314,7 +314,7 @@ def parse(text: str) -> Selector:
 # --- evaluation ------------------------------------------------------------------------------
 
 
-class Scope(NamedTuple):
+class SelectionScope(NamedTuple):
     """The chain a selection is evaluated on: adjacency, the kind of each node, its customer.
 
     ``members`` holds the ids of each kind, and under :data:`NOT_ROLE` those of every
@@ -328,38 +328,20 @@ class Scope(NamedTuple):
     members: Mapping[str, frozenset[str]]
 
 
-# ---------------------------------------------------------------------------------------------
-# MERGE NOTE (customer segments, #11): the ONE place that says what a customer's chain is.
-# Until chains answer for a customer themselves, this builds it from the whole chain: every
-# role, the touchpoints serving the customer (those listing it, or listing no customer), and
-# the customer as the only customer node. Hand-offs all stay (none has `for` yet). At merge,
-# replace the body with the chain's own customer view (its adjacency and kinds).
-# ---------------------------------------------------------------------------------------------
-def customer_chain(chain: ServiceChain, customer: str) -> Scope:
+def customer_chain(chain: ServiceChain, customer: str) -> SelectionScope:
+    """The customer's chain as selectors walk it: the chain's own view of that customer."""
     model = chain.model
     if customer not in model.customers:
         raise UnknownIdError(customer, kind="customer", candidates=list(model.customers))
-    kinds = chain._kinds
-    serving = {
-        t.id for t in model.touchpoints.values() if not t.customers or customer in t.customers
-    }
-    keep = {
-        node: kind
-        for node, kind in kinds.items()
-        if kind == ROLE or node in serving or node == customer
-    }
-    predecessors = {n: [p for p in chain._predecessors[n] if p in keep] for n in keep}
-    successors = {n: [s for s in chain._successors[n] if s in keep] for n in keep}
-    for touchpoint in serving:  # in a customer's chain, every touchpoint serving it leads to it
-        if customer not in successors[touchpoint]:
-            successors[touchpoint].append(customer)
-            predecessors[customer].append(touchpoint)
+    view = chain._scope(customer)  # the chain's own customer chain
+    kinds = chain.kinds
+    keep = {node: kinds[node] for node in view.pred}
     members = {
         kind: frozenset(n for n, k in keep.items() if k == kind)
         for kind in (ROLE, TOUCHPOINT, CUSTOMER)
     }
     members[NOT_ROLE] = members[TOUCHPOINT] | members[CUSTOMER]
-    return Scope(predecessors, successors, keep, customer, members)
+    return SelectionScope(view.pred, view.succ, keep, customer, members)
 
 
 def customer_nodes(chain: ServiceChain, customer: str) -> set[str]:
@@ -394,7 +376,7 @@ def role_kind(role: Role) -> str:
     return found if isinstance(found, str) else "person"
 
 
-def _atom(chain: ServiceChain, scope: Scope, criterion: Criterion, text: str) -> set[str]:
+def _atom(chain: ServiceChain, scope: SelectionScope, criterion: Criterion, text: str) -> set[str]:
     """The nodes a criterion names before any '+' or '@' is applied."""
     model = chain.model
     value = criterion.value
@@ -402,8 +384,8 @@ def _atom(chain: ServiceChain, scope: Scope, criterion: Criterion, text: str) ->
     if method == "id":
         if value in scope.kinds:
             return {value}
-        if scope.customer is not None and value in chain._kinds:
-            what = chain._kinds[value]
+        if scope.customer is not None and value in chain.kinds:
+            what = chain.kinds[value]
             reason = (
                 f"customer {value!r} is not the customer asked about, {scope.customer!r}"
                 if what == CUSTOMER
@@ -439,7 +421,9 @@ def _atom(chain: ServiceChain, scope: Scope, criterion: Criterion, text: str) ->
     return customer_nodes(chain, value)
 
 
-def _criterion(chain: ServiceChain, scope: Scope, criterion: Criterion, text: str) -> set[str]:
+def _criterion(
+    chain: ServiceChain, scope: SelectionScope, criterion: Criterion, text: str
+) -> set[str]:
     """The nodes one term selects: its atom, and what its '+' or '@' add (BFS from the atom)."""
     found = _atom(chain, scope, criterion, text)
     if criterion.everything:
@@ -455,7 +439,7 @@ def _criterion(chain: ServiceChain, scope: Scope, criterion: Criterion, text: st
     return found
 
 
-def _evaluate(chain: ServiceChain, scope: Scope, selector: Selector) -> set[str]:
+def _evaluate(chain: ServiceChain, scope: SelectionScope, selector: Selector) -> set[str]:
     """A union of intersections, each term evaluated once."""
     parts: list[set[str]] = []
     for part in selector.union:
@@ -467,7 +451,7 @@ def _evaluate(chain: ServiceChain, scope: Scope, selector: Selector) -> set[str]
 
 
 def _walk(
-    chain: ServiceChain, scope: Scope, criterion: Criterion, text: str
+    chain: ServiceChain, scope: SelectionScope, criterion: Criterion, text: str
 ) -> tuple[str, ...] | None:
     """The commonest selection, ``N+node`` or ``node+N``, as ``upstream`` walks it.
 
@@ -527,7 +511,7 @@ def select_ids(
         if text is not None:
             single = parse(text).single
             if single is not None:
-                found = _walk(chain, chain._scope, single, text)
+                found = _walk(chain, chain._selection_scope, single, text)
                 if found is not None:
                     return found
     texts = _texts(selectors)
@@ -535,7 +519,7 @@ def select_ids(
         raise SelectorError("", 0, "an empty selector", _FORMS)
     parsed = [parse(t) for t in texts]
     excluded = [parse(t) for t in _texts(exclude)] if exclude is not None else []
-    scope = chain._scope if customer is None else customer_chain(chain, customer)
+    scope = chain._selection_scope if customer is None else customer_chain(chain, customer)
     single = parsed[0].single if len(parsed) == 1 and not excluded else None
     if single is not None:
         found = _walk(chain, scope, single, parsed[0].text)

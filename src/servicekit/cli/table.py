@@ -45,6 +45,17 @@ def _depth(help: str) -> Argument:
     return Argument(("--depth",), {"type": "count", "default": None, "help": help})
 
 
+def _customer() -> Argument:
+    return Argument(
+        ("--customer",),
+        {
+            "metavar": "ID",
+            "default": None,
+            "help": "answer on this customer's chain (its hand-offs and touchpoints)",
+        },
+    )
+
+
 def _fail_on(default: str) -> Argument:
     return Argument(
         ("--fail-on",),
@@ -96,19 +107,19 @@ COMMANDS: tuple[Command, ...] = (
         "upstream",
         "every node whose work reaches NODE, nearest first",
         _PREFIX + "reach",
-        arguments=(_node(), _depth("stop after N hand-offs")),
+        arguments=(_node(), _depth("stop after N hand-offs"), _customer()),
     ),
     Command(
         "downstream",
         "every node NODE's work reaches, nearest first",
         _PREFIX + "reach",
-        arguments=(_node(), _depth("stop after N hand-offs")),
+        arguments=(_node(), _depth("stop after N hand-offs"), _customer()),
     ),
     Command(
         "critical",
-        "the single points of failure on every path into NODE",
+        "the nodes NODE cannot be served without, and where its work starts",
         _PREFIX + "critical",
-        arguments=(_node(),),
+        arguments=(_node(), _customer()),
     ),
     Command(
         "trace",
@@ -124,6 +135,7 @@ COMMANDS: tuple[Command, ...] = (
                     "help": "only fail points of this category (e.g. stain)",
                 },
             ),
+            _customer(),
         ),
     ),
     Command(
@@ -183,6 +195,7 @@ COMMANDS: tuple[Command, ...] = (
                     "help": "draw the chain rolled up: one box a department",
                 },
             ),
+            _customer(),
         ),
     ),
     Command(

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
+
 from servicekit.errors import ModelError, Problem, nearest
 from servicekit.model.entities import Entity, Handoff, field_specs
 from servicekit.model.frozen import FrozenDict
@@ -40,22 +42,26 @@ M = TypeVar("M", bound="ServiceModel")
 __all__ = ["entity_data", "model_data", "model_from_data"]
 
 
+#: Shapes of lists that may be left out (``None``) and, when given, are written even empty.
+_OPTIONAL_LISTS = frozenset({"names", "optional_texts"})
+
+
 def _value(value: Any, shape: str) -> Any:
-    """A field's value as YAML data; ``None`` when it holds its default and is left out."""
+    """A field's value as YAML data; ``None`` when it holds nothing and is left out."""
+    if value is None:
+        return None
     if isinstance(value, Entity):
         found = entity_data(value)
         if shape == "scope":
             return found  # an explicit scope that names nobody is written {}
         return found or None
     if isinstance(value, tuple):
-        if not value:
+        if not value and shape not in _OPTIONAL_LISTS:
             return None
         return [_entry(item) for item in value]
     if isinstance(value, FrozenDict):
         return dict(value) or None
-    if value == "" or value is None:
-        return None
-    if shape == "rate" and value == 0.0:
+    if value == "":
         return None
     return value
 
@@ -67,6 +73,24 @@ def _entry(item: Any) -> Any:
     return entity_data(item) if isinstance(item, Entity) else item
 
 
+#: Per entity class: attribute -> its plain default, for the fields that have one.
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = {
+            a.name: a.default
+            for a in attrs.fields(cls)
+            if a.default is not attrs.NOTHING
+            and a.default is not None
+            and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        }
+        _DEFAULTS[cls] = found
+    return found
+
+
 def entity_data(entity: Entity) -> dict[str, Any]:
     """An entity as its YAML mapping: keys in the format's order, defaults left out.
 
@@ -76,11 +100,15 @@ def entity_data(entity: Entity) -> dict[str, Any]:
     >>> entity_data(FailPoint(id="missed-stain", category="stain", rate=0.04))
     {'id': 'missed-stain', 'category': 'stain', 'rate': 0.04}
     """
+    defaults = _defaults(type(entity))
     found: dict[str, Any] = {}
     for name, field in field_specs(type(entity)):
-        value = _value(getattr(entity, name), field.shape)
-        if value is not None:
-            found[field.key or name] = value
+        value = getattr(entity, name)
+        if name in defaults and value == defaults[name]:
+            continue  # e.g. kind: person, required: false
+        shown = _value(value, field.shape)
+        if shown is not None:
+            found[field.key or name] = shown
     return found
 
 

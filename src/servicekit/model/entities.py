@@ -28,7 +28,7 @@ import attrs
 from servicekit.errors import ModelError, Problem, nearest
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
-from servicekit.model.vocabulary import PROGRAM_CONTENT
+from servicekit.model.vocabulary import PROGRAM_CONTENT, ROLE_KINDS
 
 __all__ = [
     "Audience",
@@ -68,6 +68,20 @@ def _tuple(value: Iterable[T]) -> tuple[T, ...]:
 
 def _rate(value: float) -> float:
     return float(value) if is_probability(value) else value
+
+
+def _optional_rate(value: float | None) -> float | None:
+    return None if value is None else _rate(value)
+
+
+def _names(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    """A list that names things, or ``None`` when the key is left out."""
+    return None if value is None else _tuple(value)
+
+
+def _person(value: str | None) -> str:
+    """A role's kind; left out (``None``) it is a person."""
+    return "person" if value is None else value
 
 
 def _probabilities(value: Mapping[str, float]) -> FrozenDict[str, float]:
@@ -158,7 +172,7 @@ def field_specs(cls: type) -> tuple[tuple[str, FieldSpec], ...]:
     Examples
     --------
     >>> [(name, s.shape) for name, s in field_specs(FailPoint)]
-    [('id', 'id'), ('category', 'text'), ('rate', 'rate')]
+    [('id', 'id'), ('category', 'text'), ('rate', 'optional_rate'), ('shows_at', 'names')]
     """
     found = []
     for attribute in attrs.fields(cls):
@@ -173,8 +187,8 @@ def keys_of(cls: type) -> dict[str, str]:
 
     Examples
     --------
-    >>> keys_of(Handoff)
-    {'to': 'to', 'item': 'item', 'expectations': 'expectations', 'fail_points': 'fail_points'}
+    >>> keys_of(Handoff)["for"], list(keys_of(Handoff))
+    ('for_', ['to', 'item', 'expectations', 'fail_points', 'for', 'required'])
     """
     keys = _KEYS.get(cls)
     if keys is None:
@@ -210,7 +224,7 @@ def build(cls: type[E], data: Mapping[str, Any]) -> E:
             values[name] = value
     problems: list[Problem] = []
     if unknown:
-        kind: str = getattr(cls, "kind", cls.__name__)
+        kind: str = getattr(cls, "entity_kind", cls.__name__)
         subject = data.get("id") if isinstance(data.get("id"), str) else None
         for key in unknown:
             shown = str(key)
@@ -258,12 +272,13 @@ def _broken_within(value: Any) -> Iterator[tuple[tuple[int, ...], _Broken]]:
 class Entity:
     """What every entity shares: it checks its fields when built, and has a label.
 
-    ``kind`` is how messages name this kind of entity (``role``, ``fail point``).
+    ``entity_kind`` is how messages name this kind of entity (``role``, ``fail point``);
+    it is not called ``kind`` because a role has a field of that name (person or system).
     A field marked required reports a missing value as ``... needs 'key'``.
     """
 
     __slots__ = ()
-    kind: ClassVar[str] = "entity"
+    entity_kind: ClassVar[str] = "entity"
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] | None = None
@@ -280,7 +295,8 @@ class Entity:
             if broken:
                 for where, nested in broken:
                     problems.extend(
-                        p.within(self.kind, self._subject, (key, *where)) for p in nested.problems
+                        p.within(self.entity_kind, self._subject, (key, *where))
+                        for p in nested.problems
                     )
                 continue
             what = self._what(key)
@@ -304,18 +320,18 @@ class Entity:
 
     def _noun(self) -> str:
         subject = self._subject
-        return f"{self.kind} {subject!r}" if subject is not None else f"a {self.kind}"
+        return f"{self.entity_kind} {subject!r}" if subject is not None else f"a {self.entity_kind}"
 
     def _missing(self, key: str) -> str:
         if key == "id":
-            return f"a {self.kind} needs an id"
+            return f"a {self.entity_kind} needs an id"
         if key == "to":
             return f"{self._noun()} needs 'to': the role receiving it"
         return f"{self._noun()} needs {key!r}"
 
     def _what(self, key: str) -> str:
         if key == "id":
-            return f"a {self.kind}'s 'id'"
+            return f"a {self.entity_kind}'s 'id'"
         if key == "to":
             return f"the 'to' of {self._noun()}"
         return f"the {key} of {self._noun()}"
@@ -326,7 +342,7 @@ class Entity:
         return Problem(
             message=message,
             hint=hint,
-            kind=self.kind,
+            kind=self.entity_kind,
             subject=self._subject,
             field=field,
             value=value,
@@ -346,7 +362,7 @@ class Entity:
 class Customer(Entity):
     """An external customer segment or persona: who the organisation serves."""
 
-    kind: ClassVar[str] = "customer"
+    entity_kind: ClassVar[str] = "customer"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -368,9 +384,14 @@ class Customer(Entity):
 
 @attrs.frozen(kw_only=True)
 class FailPoint(Entity):
-    """A known way a hand-off goes wrong, with its rate per unit of work."""
+    """A known way a hand-off or a touchpoint goes wrong, with its rate per unit of work.
 
-    kind: ClassVar[str] = "fail point"
+    ``rate`` is ``None`` when it is not known (the YAML leaves it out): an unknown
+    rate is never taken for 0. ``shows_at`` names the touchpoints where the defect
+    can show; ``None`` (left out) means wherever the chain carries it.
+    """
+
+    entity_kind: ClassVar[str] = "fail point"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -379,10 +400,19 @@ class FailPoint(Entity):
         default="",
         metadata=spec("text", "What kind of defect it makes (`stain`, `lost-item` ...)."),
     )
-    rate: float = attrs.field(
-        default=0.0,
-        converter=_rate,
-        metadata=spec("rate", "How often it happens, per unit of work."),
+    rate: float | None = attrs.field(
+        default=None,
+        converter=_optional_rate,
+        metadata=spec("optional_rate", "How often it happens, per unit of work; absent: unknown."),
+    )
+    shows_at: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "Touchpoints where the defect can show; absent: wherever the chain carries it.",
+            refers_to=("touchpoint",),
+        ),
     )
 
 
@@ -394,7 +424,7 @@ class Handoff(Entity):
     what it needs from the work, ``fail_points`` how the hand-off goes wrong.
     """
 
-    kind: ClassVar[str] = "hand-off"
+    entity_kind: ClassVar[str] = "hand-off"
 
     to: str = attrs.field(
         default=None,
@@ -411,11 +441,33 @@ class Handoff(Entity):
         converter=_fail_points,
         metadata=spec("fail_points", "Known ways the hand-off goes wrong."),
     )
+    #: The customers this hand-off is for; ``None`` (YAML: no ``for``) means every customer.
+    #: Python spells it ``for_`` (``for`` is a keyword); YAML and JSON say ``for``.
+    for_: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "The customers it is for; absent: every customer.",
+            key="for",
+            refers_to=("customer",),
+        ),
+    )
+    required: bool = attrs.field(
+        default=False,
+        metadata=spec("boolean", "The receiver cannot do without it (an approval, a part)."),
+    )
 
     @property
     def is_plain(self) -> bool:
         """True when the hand-off says no more than whom it goes to."""
-        return not (self.item or self.expectations or self.fail_points)
+        return not (
+            self.item or self.expectations or self.fail_points or self.for_ or self.required
+        )
+
+    def admits(self, customer: str | None) -> bool:
+        """Whether the hand-off is in ``customer``'s chain (``None``: the whole chain)."""
+        return customer is None or self.for_ is None or customer in self.for_
 
     def _noun(self) -> str:
         return f"the hand-off to {self.to!r}" if type(self.to) is str else "a hand-off"
@@ -427,15 +479,29 @@ class Handoff(Entity):
 
 @attrs.frozen(kw_only=True)
 class Role(Entity):
-    """A job in the organisation, and the hand-offs it makes (``serves``)."""
+    """A job in the organisation, or a system doing work in the chain, and its hand-offs.
 
-    kind: ClassVar[str] = "role"
+    ``kind`` is ``person`` (the default) or ``system``: a check-in kiosk or a
+    records system. Systems are not people: principles and programmes leave
+    them out. ``headcount`` is how many people can do the job (``None``: not
+    said), ``backup`` the roles that can stand in for it, and ``starts`` says
+    that work originates here without a hand-off (monitoring, scheduling).
+    """
+
+    entity_kind: ClassVar[str] = "role"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
     name: str = attrs.field(default="", metadata=spec("text", "The job's title."))
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
+    kind: str = attrs.field(
+        default="person",
+        converter=_person,
+        metadata=spec(
+            "choice", "person (the default) or system (a kiosk, a portal).", choices=ROLE_KINDS
+        ),
+    )
     department: str | None = attrs.field(
         default=None,
         metadata=spec(
@@ -445,6 +511,21 @@ class Role(Entity):
     reports_to: str | None = attrs.field(
         default=None,
         metadata=spec("ref", "The role's manager; managers form a chain.", refers_to=("role",)),
+    )
+    headcount: int | None = attrs.field(
+        default=None,
+        metadata=spec("count", "How many people can do this job; absent: not said."),
+    )
+    backup: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names", "Roles that can stand in for this one; absent: none.", refers_to=("role",)
+        ),
+    )
+    starts: bool = attrs.field(
+        default=False,
+        metadata=spec("boolean", "Work originates here without a hand-off (monitoring, rotas)."),
     )
     principles: tuple[str, ...] = attrs.field(
         factory=tuple,
@@ -467,6 +548,28 @@ class Role(Entity):
     def catch_rate(self, category: str) -> float:
         """The share of defects of ``category`` this role stops (0 when it has none)."""
         return self.catches.get(category, 0.0)
+
+    @property
+    def is_system(self) -> bool:
+        """True for a system (``kind: system``), which principles and programmes leave out."""
+        return self.kind == "system"
+
+    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
+        if type(self.backup) is tuple and self.id in self.backup:
+            yield (
+                ("backup", self.backup.index(self.id)),
+                f"role {self.id!r} names itself as its own backup",
+                "a backup is another role that can stand in for it",
+                self.id,
+            )
+        if self.kind == "system" and type(self.principles) is tuple and self.principles:
+            yield (
+                ("principles",),
+                f"role {self.id!r} is a system and carries no principles, "
+                f"but lists {', '.join(map(repr, self.principles))}",
+                "principles are for people: remove them, or make the role kind: person",
+                self.principles,
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -492,10 +595,12 @@ class Touchpoint(Entity):
     """A moment where a front-line ``role`` serves external ``customers``.
 
     ``feeds`` lists the roles that what the customer brings flows into (a
-    drop-off feeds the tagger).
+    drop-off feeds the tagger); work then starts with the serving role.
+    ``customers`` left empty means every customer. ``fail_points`` are ways it
+    goes wrong at the touchpoint itself (a wrong ticket written at drop-off).
     """
 
-    kind: ClassVar[str] = "touchpoint"
+    entity_kind: ClassVar[str] = "touchpoint"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -520,13 +625,22 @@ class Touchpoint(Entity):
             "ids", "Where what the customer brings flows into the chain.", refers_to=("role",)
         ),
     )
+    fail_points: tuple[FailPoint, ...] = attrs.field(
+        factory=tuple,
+        converter=_fail_points,
+        metadata=spec("fail_points", "Known ways it goes wrong at the counter itself."),
+    )
+
+    def serves_customer(self, customer: str | None) -> bool:
+        """Whether it is in ``customer``'s chain: it serves them, or names no customer at all."""
+        return customer is None or not self.customers or customer in self.customers
 
 
 @attrs.frozen(kw_only=True)
 class PrincipleScope(Entity):
     """Whom a principle applies to: listed roles and departments."""
 
-    kind: ClassVar[str] = "applies_to"
+    entity_kind: ClassVar[str] = "applies_to"
 
     roles: tuple[str, ...] = attrs.field(
         factory=tuple,
@@ -545,10 +659,11 @@ class PrincipleScope(Entity):
 class Principle(Entity):
     """A general rule of good service that anyone can apply to unscripted situations.
 
-    ``applies_to`` of ``None`` means everyone.
+    ``applies_to`` of ``None`` means everyone. ``for_`` (YAML ``for``) limits it
+    to scenarios of some customers.
     """
 
-    kind: ClassVar[str] = "principle"
+    entity_kind: ClassVar[str] = "principle"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -565,13 +680,31 @@ class Principle(Entity):
         converter=_scope,
         metadata=spec("scope", "Whom it applies to; absent: everyone."),
     )
+    #: The customers it is for (YAML ``for``); ``None`` means every customer.
+    for_: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "Only in scenarios of these customers; absent: every customer.",
+            key="for",
+            refers_to=("customer",),
+        ),
+    )
+
+    def admits(self, customer: str | None) -> bool:
+        """Whether it applies in a scenario of ``customer`` (``None``: no customer named)."""
+        return self.for_ is None or (customer is not None and customer in self.for_)
 
 
 @attrs.frozen(kw_only=True)
 class Script(Entity):
-    """A trained procedure for known ``situations`` (tags) at a role or touchpoint."""
+    """A trained procedure for known ``situations`` (tags) at a role or touchpoint.
 
-    kind: ClassVar[str] = "script"
+    ``for_`` (YAML ``for``) names the customers it is written for.
+    """
+
+    entity_kind: ClassVar[str] = "script"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -592,13 +725,28 @@ class Script(Entity):
     steps: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, metadata=spec("texts", "What to do, in order.")
     )
+    #: The customers it is for (YAML ``for``); ``None`` means every customer.
+    for_: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "The customers it is written for; absent: every customer.",
+            key="for",
+            refers_to=("customer",),
+        ),
+    )
+
+    def admits(self, customer: str | None) -> bool:
+        """Whether it covers a scenario of ``customer`` (``None``: no customer named)."""
+        return self.for_ is None or (customer is not None and customer in self.for_)
 
 
 @attrs.frozen(kw_only=True)
 class Scenario(Entity):
     """A concrete situation at a touchpoint, with a given customer."""
 
-    kind: ClassVar[str] = "scenario"
+    entity_kind: ClassVar[str] = "scenario"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -628,7 +776,7 @@ class Scenario(Entity):
 class Metric(Entity):
     """Something measured, who owns it, what it is tied to and whom it serves."""
 
-    kind: ClassVar[str] = "metric"
+    entity_kind: ClassVar[str] = "metric"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -658,7 +806,7 @@ class Metric(Entity):
 class Audience(Entity):
     """Who a programme trains: roles and whole departments."""
 
-    kind: ClassVar[str] = "audience"
+    entity_kind: ClassVar[str] = "audience"
 
     roles: tuple[str, ...] = attrs.field(
         factory=tuple,
@@ -677,7 +825,7 @@ class Audience(Entity):
 class Program(Entity):
     """A training or education programme."""
 
-    kind: ClassVar[str] = "program"
+    entity_kind: ClassVar[str] = "program"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -716,14 +864,27 @@ class Program(Entity):
 
 @attrs.frozen(kw_only=True)
 class AuditSettings(Entity):
-    """Per-model audit settings: rule id -> ``off`` or a severity."""
+    """Per-model audit settings: rule id -> ``off`` or a severity, and the consequential words.
 
-    kind: ClassVar[str] = "audit section"
+    ``consequential`` replaces the words that make a metric consequential
+    (:data:`~servicekit.model.vocabulary.CONSEQUENTIAL`); ``None`` keeps them.
+    """
+
+    entity_kind: ClassVar[str] = "audit section"
 
     rules: FrozenDict[str, str] = attrs.field(
         factory=FrozenDict,
         converter=_settings,
         metadata=spec("rules", "Each rule's setting ([audit rules](audit-rules.md))."),
+    )
+    consequential: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "optional_texts",
+            "Words or phrases of tied_to that make a metric consequential; "
+            "absent: pay, promotion, bonus ...",
+        ),
     )
 
     def _noun(self) -> str:

@@ -13,13 +13,13 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from servicekit.errors import Problem, nearest
-from servicekit.model.entities import Entity, field_specs
+from servicekit.model.entities import Entity, FailPoint, field_specs
 from servicekit.model.sections import NESTED, SECTIONS
 
 if TYPE_CHECKING:
     from servicekit.model.service_model import ServiceModel
 
-__all__ = ["MAX_HINTS", "MAX_PROBLEMS", "model_problems", "references"]
+__all__ = ["MAX_HINTS", "MAX_PROBLEMS", "fail_points_of", "model_problems", "references"]
 
 #: Validation reports at most this many problems.
 MAX_PROBLEMS = 1000
@@ -43,7 +43,7 @@ def _plan(cls: type) -> tuple[tuple[_Step, ...], tuple[_Step, ...]]:
         for name, field in field_specs(cls):
             key = field.key or name
             if field.refers_to:
-                refs.append((name, key, field.refers_to, field.shape == "ids"))
+                refs.append((name, key, field.refers_to, field.shape in ("ids", "names")))
             elif field.shape in NESTED:
                 nested.append((name, key, (), field.shape in ("handoffs", "fail_points")))
         plan = (tuple(refs), tuple(nested))
@@ -63,10 +63,12 @@ def references(entity: Entity, prefix: Path = ()) -> Iterator[tuple[Path, str, t
     refs, nested = _plan(type(entity))
     for name, key, kinds, many in refs:
         value = getattr(entity, name)
+        if value is None:
+            continue
         if many:
             for index, item in enumerate(value):
                 yield (*prefix, key, index), item, kinds
-        elif value is not None:
+        else:
             yield (*prefix, key), value, kinds
     for name, key, _, many in nested:
         value = getattr(entity, name)
@@ -112,6 +114,7 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
                     value=value,
                 )
     yield from _reporting_loops(model)
+    yield from _systems_as_people(model)
 
 
 def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
@@ -124,15 +127,26 @@ def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
                 seen[key] = (section.kind, key, ("id",))
             else:
                 yield _duplicate(key, first, section.kind, key, ("id",))
+    for kind, owner, here, fail_point in fail_points_of(model):
+        first = seen.get(fail_point.id)
+        if first is None:
+            seen[fail_point.id] = ("fail point", owner, (*here, "id"))
+        else:
+            yield _duplicate(fail_point.id, first, kind, owner, (*here, "id"))
+
+
+def fail_points_of(model: ServiceModel) -> Iterator[tuple[str, str, Path, FailPoint]]:
+    """Every fail point of the model: (kind of owner, owner id, where in it, the fail point).
+
+    Hand-offs' fail points come first, role by role, then the touchpoints' own.
+    """
     for role in model.roles.values():
         for index, handoff in enumerate(role.serves):
-            for fp_index, fail_point in enumerate(handoff.fail_points):
-                here: Path = ("serves", index, "fail_points", fp_index, "id")
-                first = seen.get(fail_point.id)
-                if first is None:
-                    seen[fail_point.id] = ("fail point", role.id, here)
-                else:
-                    yield _duplicate(fail_point.id, first, "role", role.id, here)
+            for number, fail_point in enumerate(handoff.fail_points):
+                yield "role", role.id, ("serves", index, "fail_points", number), fail_point
+    for touchpoint in model.touchpoints.values():
+        for number, fail_point in enumerate(touchpoint.fail_points):
+            yield "touchpoint", touchpoint.id, ("fail_points", number), fail_point
 
 
 def _duplicate(
@@ -173,3 +187,39 @@ def _reporting_loops(model: ServiceModel) -> Iterator[Problem]:
             trail[current] = len(trail)
             current = roles[current].reports_to
         done.update(trail)
+
+
+def _systems_as_people(model: ServiceModel) -> Iterator[Problem]:
+    """Systems are not people: no programme trains one and no principle names one."""
+    roles = model.roles
+    hint = (
+        "systems are not people: leave them out (a department's systems are left out by "
+        "themselves), or make the role kind: person"
+    )
+    for program in model.programs.values():
+        for index, role in enumerate(program.audience.roles):
+            found = roles.get(role)
+            if found is not None and found.is_system:
+                yield Problem(
+                    message=f"program {program.id!r} names the system {role!r} in its audience",
+                    hint=hint,
+                    kind="program",
+                    subject=program.id,
+                    field=("audience", "roles", index),
+                    value=role,
+                )
+    for principle in model.principles.values():
+        scope = principle.applies_to
+        if scope is None:
+            continue
+        for index, role in enumerate(scope.roles):
+            found = roles.get(role)
+            if found is not None and found.is_system:
+                yield Problem(
+                    message=f"principle {principle.id!r} applies to the system {role!r}",
+                    hint=hint,
+                    kind="principle",
+                    subject=principle.id,
+                    field=("applies_to", "roles", index),
+                    value=role,
+                )

@@ -120,7 +120,8 @@ class Shape:
     ``read`` tells the YAML reader how to turn scalars into Python values:
     ``text`` keeps every scalar as the exact string written, ``number`` reads a
     plain number as a float, ``boolean`` a plain ``true``/``false``, ``integer``
-    plain digits; ``nested`` means a mapping the reader builds as an entity.
+    plain digits as an int (and other plain numbers as floats, for the check to
+    name); ``nested`` means a mapping the reader builds as an entity.
     """
 
     name: str
@@ -193,6 +194,76 @@ def _explain_ids(value: object, what: str, spec: FieldSpec | None) -> Iterator[F
 
 def _explain_rate(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
     yield from _explain_probability(value, what, "a rate is a probability per unit of work")
+
+
+def _is_optional_rate(value: object) -> bool:
+    return value is None or is_probability(value)
+
+
+def _is_boolean(value: object) -> bool:
+    return type(value) is bool
+
+
+#: Words YAML 1.1 read as booleans that servicekit does not: only true and false are.
+_OLD_BOOLEANS = frozenset(
+    word
+    for base in ("yes", "no", "on", "off", "y", "n")
+    for word in (base, base.capitalize(), base.upper())
+)
+
+
+def _explain_boolean(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if isinstance(value, str) and value in _OLD_BOOLEANS:
+        yield (
+            (),
+            f"{what} must be true or false, not {value!r}",
+            "YAML 1.1's yes, no, on and off are not booleans here: write true or false",
+        )
+    elif isinstance(value, str) and value.lower() in ("true", "false"):
+        yield (
+            (),
+            f"{what} must be true or false, not the string {value!r}",
+            ("write it without quotes"),
+        )
+    else:
+        yield (), f"{what} must be true or false, not {describe(value)}", None
+
+
+def _is_count(value: object) -> bool:
+    return value is None or (type(value) is int and value >= 1)
+
+
+def _explain_count(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if isinstance(value, str):
+        numeric = value.strip().isdigit()
+        yield (
+            (),
+            f"{what} must be a whole number of at least 1, not the string {value!r}",
+            "write it without quotes, e.g. 3" if numeric else None,
+        )
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        yield (), f"{what} must be a whole number of at least 1, not {describe(value)}", None
+    else:
+        yield (
+            (),
+            f"{what} must be a whole number of at least 1, got {value!r}",
+            ("it counts the people who can do the job" if isinstance(value, int) else None),
+        )
+
+
+def _is_names(value: object) -> bool:
+    return value is None or (_is_ids(value) and len(value) > 0)  # type: ignore[arg-type]
+
+
+def _explain_names(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if value == ():
+        yield (), f"{what} must not be empty", "name at least one, or leave the key out"
+    else:
+        yield from _explain_ids(value, what, spec)
+
+
+def _is_optional_texts(value: object) -> bool:
+    return value is None or _is_texts(value)
 
 
 def _explain_probability(value: object, what: str, hint: str) -> Iterator[Found]:
@@ -331,6 +402,7 @@ _ID_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1}
 _TEXTS_SCHEMA: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _IDS_SCHEMA: dict[str, Any] = {"type": "array", "items": _ID_SCHEMA}
 _RATE_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
+_NAMES_SCHEMA: dict[str, Any] = {"type": "array", "items": _ID_SCHEMA, "minItems": 1}
 
 
 def _shape(name: str, ok: Check, explain: Explain, read: str, doc: str, schema: Any) -> Shape:
@@ -347,6 +419,46 @@ SHAPES: Mapping[str, Shape] = {
         _shape("texts", _is_texts, _explain_texts, "text", "a list of text", _TEXTS_SCHEMA),
         _shape("ids", _is_ids, _explain_ids, "text", "a list of ids", _IDS_SCHEMA),
         _shape("rate", is_probability, _explain_rate, "number", "a number 0..1", _RATE_SCHEMA),
+        _shape(
+            "optional_rate",
+            _is_optional_rate,
+            _explain_rate,
+            "number",
+            "a number 0..1, or absent: unknown",
+            _RATE_SCHEMA,
+        ),
+        _shape(
+            "boolean",
+            _is_boolean,
+            _explain_boolean,
+            "boolean",
+            "true or false",
+            {"type": "boolean"},
+        ),
+        _shape(
+            "count",
+            _is_count,
+            _explain_count,
+            "integer",
+            "a whole number >= 1",
+            {"type": "integer", "minimum": 1},
+        ),
+        _shape(
+            "names",
+            _is_names,
+            _explain_names,
+            "text",
+            "a non-empty list of ids, or absent",
+            _NAMES_SCHEMA,
+        ),
+        _shape(
+            "optional_texts",
+            _is_optional_texts,
+            _explain_texts,
+            "text",
+            "a list of text, or absent",
+            _TEXTS_SCHEMA,
+        ),
         _shape(
             "catches",
             _is_catches,

@@ -24,6 +24,7 @@ from servicekit.model.entities import (
     Entity,
     Role,
     SourceLocation,
+    Touchpoint,
     build,
     field_specs,
 )
@@ -47,6 +48,18 @@ _NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE]
 _SPECIAL_FLOAT = re.compile(r"([-+]?)\.(?:(inf|Inf|INF)|(nan|NaN|NAN))")
 _INTEGER = re.compile(r"[-+]?[0-9][0-9_]*")
 
+#: YAML 1.2's booleans (core schema); YAML 1.1's yes/no/on/off are not among them.
+_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+#: Longer runs of digits are not read as a whole number (a hostile 10,000-digit count).
+_MAX_DIGITS = 30
+
 #: A node dropped while parsing (an alias, a tagged collection): reported already.
 _DROPPED: Any = object()
 
@@ -65,8 +78,10 @@ def _keys(cls: type) -> dict[str, tuple[str, FieldSpec]]:
 def python_value(node: Any, read: str) -> Any:
     """A tree node as plain Python: text as written, tuples, dicts, and numbers where asked.
 
-    ``read`` is the field shape's reading (``text`` or ``number``). A plain null
-    gives ``None``; a dropped node gives nothing at all.
+    ``read`` is the field shape's reading (``text``, ``number``, ``integer`` or
+    ``boolean``). A plain null gives ``None``; a dropped node gives nothing at all.
+    Booleans are YAML 1.2's: ``true`` and ``false`` (also ``True``, ``TRUE`` ...);
+    ``yes``, ``no``, ``on`` and ``off`` stay text, for the field's check to refuse.
     """
     kind = type(node)
     if kind is ScalarEvent:
@@ -74,7 +89,12 @@ def python_value(node: Any, read: str) -> Any:
         if not node.style:
             if text in NULLS:
                 return None
-            if read == "number":
+            if read == "boolean":
+                found = _BOOLEANS.get(text)
+                return text if found is None else found
+            if read == "integer" and _INTEGER.fullmatch(text) and len(text) <= _MAX_DIGITS:
+                return int(text.replace("_", ""))
+            if read in ("number", "integer"):
                 if _NUMBER.fullmatch(text):
                     return float(text.replace("_", ""))
                 special = _SPECIAL_FLOAT.fullmatch(text)
@@ -191,6 +211,7 @@ class Reader:
         self.first: dict[str, tuple[str, str]] = {}  # id -> (kind, "file:line:column")
         self.skipped: set[str] = set()
         self.audit: dict[str, str] = {}
+        self.consequential: tuple[tuple[str, ...], str] | None = None  # (words, where first)
         self.audit_node: tuple[str, Map] | None = None
 
     def claim(self, key: str, node: Any, kind: str) -> bool:
@@ -288,6 +309,19 @@ class Reader:
         if settings is not None:
             self.audit_node = (self.ctx.path, node)
             self.audit.update(settings.rules)
+            words = settings.consequential
+            if words is None:
+                return
+            here = f"{self.ctx.path}:{where(node.pairs['consequential'][1])[0]}"
+            if self.consequential is not None and self.consequential[0] != words:
+                self.ctx.at(
+                    node.pairs["consequential"][1],
+                    "the audit's consequential words are given twice, differently "
+                    f"(first at {self.consequential[1]})",
+                    "give them once",
+                )
+            elif self.consequential is None:
+                self.consequential = (words, here)
 
     def section(self, section: str, node: Any) -> None:
         ctx = self.ctx
@@ -351,13 +385,22 @@ class Reader:
 
     def fail_point_claims(self, entity: Any, node: Map) -> Iterator[tuple[str | int, ...]]:
         """Claims the ids of ``entity``'s fail points; yields where those already taken are."""
-        if not isinstance(entity, Role):
+        if isinstance(entity, Role):
+            found: Iterator[tuple[tuple[str | int, ...], Any]] = (
+                (("serves", index, "fail_points", number), fail_point)
+                for index, handoff in enumerate(entity.serves)
+                for number, fail_point in enumerate(handoff.fail_points)
+            )
+        elif isinstance(entity, Touchpoint):
+            found = (
+                (("fail_points", number), fail_point)
+                for number, fail_point in enumerate(entity.fail_points)
+            )
+        else:
             return
-        for index, handoff in enumerate(entity.serves):
-            for number, fail_point in enumerate(handoff.fail_points):
-                at = ("serves", index, "fail_points", number)
-                if not self.claim(fail_point.id, locate(node, (*at, "id")), "fail point"):
-                    yield at
+        for at, fail_point in found:
+            if not self.claim(fail_point.id, locate(node, (*at, "id")), "fail point"):
+                yield at
 
     # -- the model ------------------------------------------------------------------------
 
@@ -370,7 +413,11 @@ class Reader:
         parts: dict[str, Any] = {key: value for key, (value, *_rest) in self.header.items()}
         parts.update((section, list(table.values())) for section, table in self.entities.items())
         try:
-            return ServiceModel(**parts, audit=AuditSettings(rules=self.audit), sources=sources)
+            audit = AuditSettings(
+                rules=self.audit,
+                consequential=None if self.consequential is None else self.consequential[0],
+            )
+            return ServiceModel(**parts, audit=audit, sources=sources)
         except ModelError as err:
             for problem in err.problems:
                 if (

@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
+
 from servicekit.model.entities import Entity, field_specs
 from servicekit.model.sections import FORMAT_VERSION, HEADER, NESTED, SECTIONS
 from servicekit.model.values import FieldSpec
@@ -56,6 +58,17 @@ _BASE: dict[str, Any] = {
         "maximum": 1,
         "description": "A probability: a plain (unquoted) number from 0 to 1.",
     },
+    "names": {
+        "type": "array",
+        "items": {"$ref": "#/$defs/id"},
+        "minItems": 1,
+        "description": "A non-empty list of ids of other entities; leave the key out rather "
+        "than write an empty list.",
+    },
+    "boolean": {
+        "type": "boolean",
+        "description": "true or false (YAML 1.1's yes, no, on and off are refused).",
+    },
 }
 
 #: The ``$defs`` name of each entity class that is not a section of its own.
@@ -65,22 +78,28 @@ _NESTED_DEFS = {"Handoff": "handoff", "FailPoint": "failPoint", "PrincipleScope"
 def _definition_name(cls: type[Entity]) -> str:
     if cls.__name__ == "AuditSettings":
         return "audit"
-    return _NESTED_DEFS.get(cls.__name__) or cls.kind.replace(" ", "_")
+    return _NESTED_DEFS.get(cls.__name__) or cls.entity_kind.replace(" ", "_")
 
 
 def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def _field(field: FieldSpec) -> dict[str, Any]:
-    """The schema of one field, by its shape."""
+def _field(field: FieldSpec, default: Any = None) -> dict[str, Any]:
+    """The schema of one field, by its shape (``default``: the field's own default)."""
     shape = field.shape
     if shape in ("id", "ref"):
         found = _ref("id")
     elif shape in ("text", "texts", "ids"):
         found = _ref(shape)
-    elif shape == "rate":
+    elif shape in ("rate", "optional_rate"):
         found = _ref("probability")
+    elif shape in ("names", "boolean"):
+        found = _ref(shape)
+    elif shape == "count":
+        found = {"type": "integer", "minimum": 1}
+    elif shape == "optional_texts":
+        found = {"type": ["array", "null"], "items": {"type": "string"}}
     elif shape == "catches":
         found = {
             "type": ["object", "null"],
@@ -88,7 +107,7 @@ def _field(field: FieldSpec) -> dict[str, Any]:
             "additionalProperties": _ref("probability"),
         }
     elif shape == "choice":
-        found = {"enum": [*field.choices, None]}
+        found = {"enum": [*field.choices, None] if default is None else list(field.choices)}
     elif shape == "rules":
         found = {
             "type": ["object", "null"],
@@ -115,7 +134,10 @@ def _entity(cls: type[Entity], description: str) -> dict[str, Any]:
     required = [field.key or name for name, field in fields if field.required]
     if required:
         found["required"] = required
-    found["properties"] = {field.key or name: _field(field) for name, field in fields}
+    defaults = {a.name: a.default for a in attrs.fields(cls)}  # type: ignore[arg-type]
+    found["properties"] = {
+        field.key or name: _field(field, defaults.get(name)) for name, field in fields
+    }
     return found
 
 
@@ -181,6 +203,10 @@ _TYPES = {
     "texts": "list of text",
     "ids": "ids",
     "rate": "probability, `0` to `1`",
+    "optional_rate": "probability, `0` to `1`; absent: unknown",
+    "boolean": "`true` or `false`",
+    "count": "whole number, at least `1`",
+    "optional_texts": "list of text",
     "catches": "mapping of category to probability",
     "rules": "mapping of rule id to `off`, `error`, `warning` or `info`",
     "handoffs": "list of role ids or hand-off mappings",
@@ -196,8 +222,8 @@ def _type(field: FieldSpec) -> str:
     kinds = " or ".join(field.refers_to)
     if kinds and field.shape in ("id", "ref"):
         shown = f"{kinds} id"
-    elif kinds and field.shape == "ids":
-        shown = f"{kinds} ids"
+    elif kinds and field.shape in ("ids", "names"):
+        shown = f"{kinds} ids" if field.shape == "ids" else f"non-empty list of {kinds} ids"
     elif field.shape in ("ref", "ids"):
         shown = "name" if field.shape == "ref" else "names"
     else:
@@ -241,7 +267,7 @@ def key_tables() -> str:
 #: The heading of each nested mapping's table, in the docs.
 _NESTED_HEADINGS = {
     "handoffs": "hand-off mapping (an item of `serves`)",
-    "fail_points": "fail point mapping (an item of `fail_points`)",
+    "fail_points": "fail point mapping (an item of `fail_points`, on a hand-off or a touchpoint)",
     "scope": "`applies_to` of a principle",
     "audience": "`audience` of a programme",
     "settings": "`audit` at the top level",

@@ -4,14 +4,17 @@ A service blueprint stacks an organisation in lanes. At the top are the
 customers; below them, on the *front stage*, the touchpoints where they are
 served and the front-line roles serving there; then the *line of visibility*;
 and behind it the back office, whose work the customer never sees but always
-feels. Hand-offs are arrows labelled with the item handed over; a hand-off
-with known fail points is drawn heavy and red, and its label names each fail
-point with its rate. Work flows up, towards the customer; the rare edge that
-flows back behind the line (a drop-off feeding the plant) is drawn downwards.
+feels; at the bottom the *support processes*: the systems (``kind: system``)
+doing work in the chain, a kiosk or a records system. Hand-offs are arrows
+labelled with the item handed over; a hand-off with known fail points is drawn
+heavy and red, and its label names each fail point with its rate (or with no
+rate, when it is not known); a required hand-off is drawn heavy and labelled
+``required``. Work flows up, towards the customer; the rare edge that flows
+back behind the line (a drop-off feeding the plant) is drawn downwards.
 
 Both functions take the same arguments and draw the same nodes and edges.
 ``focus`` limits the diagram to a node and everything up- or downstream of it
-within ``depth`` hand-offs.
+within ``depth`` hand-offs; ``customer`` draws that customer's chain.
 
 Examples
 --------
@@ -46,14 +49,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 
 from servicekit._words import listed, plural
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.errors import UsageError
-from servicekit.model.entities import Handoff
+from servicekit.model.entities import FailPoint, Handoff
 from servicekit.render.rows import percent
 
 __all__ = [
@@ -72,6 +75,7 @@ _COLOURS = {
     "touchpoint": ("#dbeafe", "#1d4ed8"),
     "frontline": ("#dcfce7", "#15803d"),
     "backoffice": ("#f3f4f6", "#4b5563"),
+    "system": ("#ede9fe", "#6d28d9"),
 }
 #: Lane backgrounds (fill, border), paler than the nodes in them.
 _LANE_COLOURS = {
@@ -79,8 +83,10 @@ _LANE_COLOURS = {
     "touchpoints": ("#eff6ff", "#1d4ed8"),
     "front_line": ("#f0fdf4", "#15803d"),
     "back_office": ("#f9fafb", "#4b5563"),
+    "support": ("#f5f3ff", "#6d28d9"),
 }
 _FAIL = "#b91c1c"
+_REQUIRED = "#6d28d9"
 _TEXT = "#1f2937"
 
 
@@ -93,20 +99,23 @@ class Lane(NamedTuple):
 
 
 class Edge(NamedTuple):
-    """An arrow: its ends, its ``kind`` (as on the chain's edges), label and fail points."""
+    """An arrow: its ends, its ``kind`` (as on the chain's edges), label and fail points,
+    and whether the hand-off is required."""
 
     source: str
     target: str
     kind: str
     label: str
     fail_points: tuple[str, ...]
+    required: bool = False
 
 
 class Blueprint(NamedTuple):
     """What a diagram draws, independent of its format.
 
-    ``lanes`` go from the customers down to the back office; ``labels`` maps
-    each node id to the text shown in its box; ``edges`` are in a stable order.
+    ``lanes`` go from the customers down to the support processes; ``labels``
+    maps each node id to the text shown in its box, ``notes`` to more lines under
+    it; ``edges`` are in a stable order.
     """
 
     title: str
@@ -114,6 +123,8 @@ class Blueprint(NamedTuple):
     lanes: tuple[Lane, ...]
     labels: dict[str, str]
     edges: tuple[Edge, ...]
+    #: Lines shown under a node's label: a touchpoint's own fail points.
+    notes: dict[str, tuple[str, ...]]
 
 
 _LANES = (
@@ -121,6 +132,7 @@ _LANES = (
     ("touchpoints", "Touchpoints"),
     ("front_line", "Front-line roles"),
     ("back_office", "Back office: behind the line of visibility"),
+    ("support", "Support processes: systems"),
 )
 #: The lanes that make up the front stage, seen by customers.
 _FRONT_STAGE = ("touchpoints", "front_line")
@@ -131,12 +143,20 @@ _LANE_CLASS = {
     "touchpoints": "touchpoint",
     "front_line": "frontline",
     "back_office": "backoffice",
+    "support": "system",
 }
+
+
+def _fail_point_label(fail_point: FailPoint) -> str:
+    """``id (4%)``, or the bare id when the rate is unknown."""
+    if fail_point.rate is None:
+        return fail_point.id
+    return f"{fail_point.id} ({percent(fail_point.rate)})"
 
 
 def _handoff_label(handoffs: tuple[Handoff, ...]) -> tuple[str, tuple[str, ...]]:
     items = [h.item for h in handoffs if h.item]
-    fail_points = tuple(f"{fp.id} ({percent(fp.rate)})" for h in handoffs for fp in h.fail_points)
+    fail_points = tuple(_fail_point_label(fp) for h in handoffs for fp in h.fail_points)
     return "; ".join(items), fail_points
 
 
@@ -146,6 +166,7 @@ def blueprint(
     focus: str | None = None,
     depth: int | None = None,
     select: Collection[str] | None = None,
+    customer: str | None = None,
 ) -> Blueprint:
     """The lanes, labels and edges of ``chain``'s blueprint, limited to ``focus`` when given.
 
@@ -162,11 +183,13 @@ def blueprint(
     select : collection of str, optional
         Only these nodes (a selection, see :meth:`ServiceChain.select`) and the
         edges between them; with ``focus``, the nodes both keep.
+    customer : str, optional
+        Draw this customer's chain: the hand-offs for them, the touchpoints serving them.
 
     Raises
     ------
     UnknownIdError
-        When ``focus`` names no node of the chain.
+        When ``focus`` (or ``customer``) names no node of the chain.
     ValueError
         When ``depth`` is given without ``focus``, or is not a whole number >= 0.
 
@@ -181,47 +204,60 @@ def blueprint(
     front_line ('cashier',)
     """
     model = chain.model
+    view = chain.view(customer)
     if focus is None:
         if depth is not None:
             raise UsageError(f"depth={depth!r} needs a focus node to count hops from")
-        keep: set[str] | None = None
+        keep: set[str] | Any = view
     else:
         keep = {focus}
-        keep.update(chain.upstream(focus, depth).ids)
-        keep.update(chain.downstream(focus, depth).ids)
+        keep.update(chain.upstream(focus, depth, customer=customer).ids)
+        keep.update(chain.downstream(focus, depth, customer=customer).ids)
     if select is not None:
-        keep = set(select) if keep is None else keep & set(select)
+        keep = set(keep) & set(select)
 
     def kept(ids: Iterator[str]) -> tuple[str, ...]:
-        return tuple(i for i in ids if keep is None or i in keep)
+        return tuple(i for i in ids if i in keep)
 
     front_line = model.front_line
+    roles = model.roles
     members = {
         "customers": kept(iter(model.customers)),
         "touchpoints": kept(iter(model.touchpoints)),
-        "front_line": kept(r for r in model.roles if r in front_line),
-        "back_office": kept(r for r in model.roles if r not in front_line),
+        "front_line": kept(r for r in roles if r in front_line and not roles[r].is_system),
+        "back_office": kept(r for r in roles if r not in front_line and not roles[r].is_system),
+        "support": kept(r for r in roles if roles[r].is_system),
     }
     lanes = tuple(Lane(key, title, members[key]) for key, title in _LANES if members[key])
     labels: dict[str, str] = {}
+    notes: dict[str, tuple[str, ...]] = {}
     for lane in lanes:
         for node in lane.nodes:
-            labels[node] = chain.graph.nodes[node]["entity"].label
+            entity = chain.graph.nodes[node]["entity"]
+            labels[node] = entity.label
+            if lane.key == "touchpoints" and entity.fail_points:
+                # A touchpoint's own fail points: one more line each, under its name.
+                notes[node] = tuple(
+                    f"fail point: {_fail_point_label(fp)}" for fp in entity.fail_points
+                )
     order = {node: i for i, node in enumerate(labels)}
     edges: list[Edge] = []
-    for source, target, data in chain.graph.edges(data=True):
+    for source, target, data in view.edges(data=True):
         if source not in order or target not in order:
             continue
         kind = data["kind"]
         label = ""
         fail_points: tuple[str, ...] = ()
+        required = False
         if kind == "handoff":
-            label, fail_points = _handoff_label(data["handoffs"])
+            handoffs = tuple(h for h in data["handoffs"] if h.admits(customer))
+            label, fail_points = _handoff_label(handoffs)
+            required = any(h.required for h in handoffs)
         elif kind == "feeds":
             label = "feeds"
-        edges.append(Edge(source, target, kind, label, fail_points))
+        edges.append(Edge(source, target, kind, label, fail_points, required))
     edges.sort(key=lambda e: (_EDGE_ORDER[e.kind], order[e.source], order[e.target]))
-    return Blueprint(model.name, focus, lanes, labels, tuple(edges))
+    return Blueprint(model.name, focus, lanes, labels, tuple(edges), notes)
 
 
 # --- Mermaid ---------------------------------------------------------------------------------
@@ -244,6 +280,12 @@ def _mermaid_text(text: str) -> str:
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ESCAPES[m.group()], text)
 
 
+def _mermaid_label(plan: Blueprint, node: str) -> str:
+    """A node's label for Mermaid, its notes under it: each line escaped, joined by ``<br/>``."""
+    lines = (plan.labels[node], *plan.notes.get(node, ()))
+    return "<br/>".join(_mermaid_text(line) for line in lines)
+
+
 #: Mermaid arrows, and lines with no arrowhead, for plain, fail-point and feeds edges.
 _MERMAID_ARROWS = {"plain": "-->", "thick": "==>", "dotted": "-.->"}
 _MERMAID_LINES = {"plain": "---", "thick": "===", "dotted": "-.-"}
@@ -251,7 +293,13 @@ _MERMAID_LINES = {"plain": "---", "thick": "===", "dotted": "-.-"}
 
 def _mermaid_ids(plan: Blueprint) -> dict[str, str]:
     """A Mermaid-safe id for each node: a kind prefix and the id's letters and digits."""
-    prefix = {"customers": "c_", "touchpoints": "t_", "front_line": "r_", "back_office": "r_"}
+    prefix = {
+        "customers": "c_",
+        "touchpoints": "t_",
+        "front_line": "r_",
+        "back_office": "r_",
+        "support": "r_",
+    }
     ids: dict[str, str] = {}
     used: set[str] = set()
     for lane in plan.lanes:
@@ -272,6 +320,7 @@ def to_mermaid(
     focus: str | None = None,
     depth: int | None = None,
     select: Collection[str] | None = None,
+    customer: str | None = None,
 ) -> str:
     """The chain as a Mermaid flowchart laid out like a service blueprint.
 
@@ -313,15 +362,18 @@ def to_mermaid(
     >>> 'r_tagger ==>|"tagged garment<br/>fail point: wrong-tag (1%)"| r_spotter' in text
     True
     """
-    plan = blueprint(chain, focus=focus, depth=depth, select=select)
+    plan = blueprint(chain, focus=focus, depth=depth, select=select, customer=customer)
     ids = _mermaid_ids(plan)
     shapes = {
         "customers": '(["{}"])',
         "touchpoints": '{{{{"{}"}}}}',
         "front_line": '["{}"]',
         "back_office": '["{}"]',
+        "support": '[("{}")]',
     }
     about = f", around {focus}" if focus is not None else ""
+    if customer is not None:
+        about += f", for {customer}"
     lines = [
         "---",
         f"title: {_mermaid_text(plan.title or 'Service chain')}",
@@ -335,7 +387,7 @@ def to_mermaid(
         out = [f'{indent}subgraph {lane.key}["{_mermaid_text(lane.title)}"]']
         shape = shapes[lane.key]
         out.extend(
-            f"{indent}    {ids[n]}{shape.format(_mermaid_text(plan.labels[n]))}" for n in lane.nodes
+            f"{indent}    {ids[n]}{shape.format(_mermaid_label(plan, n))}" for n in lane.nodes
         )
         out.append(f"{indent}end")
         return out
@@ -353,12 +405,22 @@ def to_mermaid(
 
     lane_of = {node: i for i, lane in enumerate(plan.lanes) for node in lane.nodes}
     failing: list[int] = []
+    required: list[int] = []
     for index, edge in enumerate(plan.edges):
-        parts = [_mermaid_text(edge.label)] if edge.label else []
+        parts = ["required"] if edge.required else []
+        parts += [_mermaid_text(edge.label)] if edge.label else []
         parts.extend(f"fail point: {_mermaid_text(fp)}" for fp in edge.fail_points)
         if edge.fail_points:
             failing.append(index)
-        style = "thick" if edge.fail_points else "dotted" if edge.kind == "feeds" else "plain"
+        elif edge.required:
+            required.append(index)
+        style = (
+            "thick"
+            if edge.fail_points or edge.required
+            else "dotted"
+            if edge.kind == "feeds"
+            else "plain"
+        )
         source, target = ids[edge.source], ids[edge.target]
         if lane_of[edge.source] < lane_of[edge.target]:
             # Work flowing from the front stage back behind the line (a drop-off that
@@ -375,8 +437,10 @@ def to_mermaid(
         label = f'|"{"<br/>".join(parts)}"|' if parts else ""
         lines.append(f"    {source} {arrow}{label} {target}")
 
+    drawn = {_LANE_CLASS[lane.key] for lane in plan.lanes}
     for css, (fill, stroke) in _COLOURS.items():
-        lines.append(f"    classDef {css} fill:{fill},stroke:{stroke},color:{_TEXT}")
+        if css != "system" or css in drawn:
+            lines.append(f"    classDef {css} fill:{fill},stroke:{stroke},color:{_TEXT}")
     lines.append("    classDef focus stroke-width:4px")
     for lane in plan.lanes:
         lines.append(f"    class {','.join(ids[n] for n in lane.nodes)} {_LANE_CLASS[lane.key]}")
@@ -386,6 +450,11 @@ def to_mermaid(
         lines.append(
             f"    linkStyle {','.join(map(str, failing))} "
             f"stroke:{_FAIL},stroke-width:3px,color:{_FAIL}"
+        )
+    if required:
+        lines.append(
+            f"    linkStyle {','.join(map(str, required))} "
+            f"stroke:{_REQUIRED},stroke-width:3px,color:{_REQUIRED}"
         )
     for lane in plan.lanes:
         fill, stroke = _LANE_COLOURS[lane.key]
@@ -405,12 +474,21 @@ def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _dot_label(plan: Blueprint, node: str) -> str:
+    """A node's label for DOT, its notes under it: each line's whitespace collapsed, the
+    lines joined by DOT's escaped newline."""
+    lines = (plan.labels[node], *plan.notes.get(node, ()))
+    escaped = (" ".join(line.split()).replace("\\", "\\\\").replace('"', '\\"') for line in lines)
+    return '"' + "\\n".join(escaped) + '"'
+
+
 def to_dot(
     chain: ServiceChain,
     *,
     focus: str | None = None,
     depth: int | None = None,
     select: Collection[str] | None = None,
+    customer: str | None = None,
 ) -> str:
     """The chain as a Graphviz DOT digraph laid out like a service blueprint.
 
@@ -462,12 +540,13 @@ def to_dot(
     }
     <BLANKLINE>
     """  # noqa: E501
-    plan = blueprint(chain, focus=focus, depth=depth, select=select)
+    plan = blueprint(chain, focus=focus, depth=depth, select=select, customer=customer)
     shapes = {
         "customers": "ellipse",
         "touchpoints": "hexagon",
         "front_line": "box",
         "back_office": "box",
+        "support": "cylinder",
     }
     title = plan.title or "Service chain"
     lines = [
@@ -488,7 +567,7 @@ def to_dot(
         for node in lane.nodes:
             extra = ", penwidth=3" if node == focus else ""
             out.append(
-                f"{indent}    {_dot_string(node)} [label={_dot_string(plan.labels[node])}, "
+                f"{indent}    {_dot_string(node)} [label={_dot_label(plan, node)}, "
                 f'shape={shapes[lane.key]}, fillcolor="{fill}"{extra}];'
             )
         out.append(f"{indent}}}")
@@ -508,11 +587,12 @@ def to_dot(
 
     lane_of = {node: i for i, lane in enumerate(plan.lanes) for node in lane.nodes}
     for lane in plan.lanes:
-        if lane.key != "back_office":
+        if lane.key not in ("back_office", "support"):
             # Keep each front lane a horizontal band, as in a service blueprint.
             lines.append(f"    {{rank=same; {'; '.join(_dot_string(n) for n in lane.nodes)};}}")
     for edge in plan.edges:
-        parts = [" ".join(edge.label.split())] if edge.label else []
+        parts = ["required"] if edge.required else []
+        parts += [" ".join(edge.label.split())] if edge.label else []
         parts.extend(f"fail point: {' '.join(fp.split())}" for fp in edge.fail_points)
         attributes = []
         if parts:
@@ -520,6 +600,10 @@ def to_dot(
             attributes.append(f'label="{label}"')
         if edge.fail_points:
             attributes.append(f'color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2')
+        elif edge.required:
+            attributes.append(f'color="{_REQUIRED}", fontcolor="{_REQUIRED}", penwidth=2')
+        if edge.required:
+            attributes.append("arrowhead=normalnormal")
         elif edge.kind == "feeds":
             attributes.append("style=dashed")
         if lane_of[edge.source] < lane_of[edge.target]:

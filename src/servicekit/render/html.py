@@ -90,7 +90,7 @@ def suspects_html(suspects: Iterable[Suspect], *, title: str | None = None) -> s
     --------
     >>> import servicekit
     >>> text = suspects_html(servicekit.load_example().chain.trace("pickup", "stain"))
-    >>> "<td>0.0200</td><td>stain</td><td>missed-stain</td>" in text
+    >>> "<td>0.0200</td><td>4%</td><td>50%</td><td>stain</td><td>missed-stain</td>" in text
     True
     """
     header, rows = suspect_rows(suspects)

@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from servicekit.chain.results import Reach, Suspect
+from servicekit.chain.results import Reach, Root, Suspect
 from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
 from servicekit.errors import Problem
-from servicekit.model.entities import Entity, field_specs
+from servicekit.model.data import entity_data
+from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
 
 __all__ = [
@@ -61,9 +62,15 @@ def number(value: float) -> float:
 # --- the model ------------------------------------------------------------------------------
 
 
-def valid_json(path: str, model: ServiceModel) -> dict[str, Any]:
-    """What ``servicekit validate --format json`` says of a good model."""
-    return {"valid": True, "model": path, "name": model.name, "counts": model.counts()}
+def valid_json(path: str, model: ServiceModel, warnings: Iterable[str] = ()) -> dict[str, Any]:
+    """What ``servicekit validate --format json`` says of a good model (and its warnings)."""
+    return {
+        "valid": True,
+        "model": path,
+        "name": model.name,
+        "counts": model.counts(),
+        "warnings": list(warnings),
+    }
 
 
 def problems_json(problems: Iterable[Problem], path: str | None = None) -> dict[str, Any]:
@@ -102,18 +109,33 @@ def downstream_json(node: str, reaches: Iterable[Reach]) -> dict[str, Any]:
     return {"source": node, "downstream": [reach_json(r) for r in reaches]}
 
 
-def critical_json(node: str, critical: Sequence[str]) -> dict[str, Any]:
-    """``{"target": ID, "critical": [ID, ...]}``."""
-    return {"target": node, "critical": list(critical)}
+def critical_json(node: str, critical: Sequence[str], roots: Iterable[Root]) -> dict[str, Any]:
+    """``{"target": ID, "critical": [ID, ...], "roots": [{"id", "why"}, ...]}``."""
+    return {
+        "target": node,
+        "critical": list(critical),
+        "roots": [{"id": r.id, "why": r.why} for r in roots],
+    }
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None else number(value)
 
 
 def suspect_json(suspect: Suspect) -> dict[str, Any]:
-    """``{"role", "fail_point", "category", "score", "distance"}``."""
+    """``{"role", "receiver", "fail_point", "category", "rate", "escape", "score", "distance"}``.
+
+    ``receiver`` is ``null`` for a touchpoint's own fail point; ``rate`` and
+    ``score`` are ``null`` when the rate is unknown.
+    """
     return {
         "role": suspect.role,
+        "receiver": suspect.receiver,
         "fail_point": suspect.fail_point,
         "category": suspect.category,
-        "score": number(suspect.score),
+        "rate": _optional(suspect.rate),
+        "escape": number(suspect.escape),
+        "score": _optional(suspect.score),
         "distance": suspect.distance,
     }
 
@@ -127,7 +149,8 @@ def trace_json(node: str, suspects: Iterable[Suspect]) -> dict[str, Any]:
 
 
 def coverage_json(coverage: Coverage) -> dict[str, Any]:
-    """Roles, principles, the matrix (role -> principle -> source or ``null``), uncovered roles."""
+    """Roles, principles, the matrix (role -> principle -> source or ``null``), uncovered roles,
+    and ``for``: principle -> the customers it is for, for principles limited to some."""
     return {
         "roles": list(coverage.roles),
         "principles": list(coverage.principles),
@@ -136,6 +159,7 @@ def coverage_json(coverage: Coverage) -> dict[str, Any]:
             for role, cells in coverage.rows()
         },
         "uncovered_roles": list(coverage.uncovered_roles),
+        "for": {p: list(customers) for p, customers in coverage.limited_to.items()},
     }
 
 
@@ -168,6 +192,7 @@ def guide_json(card: ScenarioGuide) -> dict[str, Any]:
                 "name": s.name,
                 "situations": list(s.situations),
                 "steps": list(s.steps),
+                "for": None if s.for_ is None else list(s.for_),
             }
             for s in card.scripts
         ],
@@ -178,6 +203,7 @@ def guide_json(card: ScenarioGuide) -> dict[str, Any]:
                 "statement": p.statement,
                 "questions": list(p.questions),
                 "source": a.source,
+                "for": None if p.for_ is None else list(p.for_),
             }
             for p, a in zip(card.principles, card.applicability, strict=True)
         ],
@@ -267,9 +293,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, Entity):
-        return {
-            spec.key or name: plain(getattr(value, name)) for name, spec in field_specs(type(value))
-        }
+        return plain(entity_data(value))
     return str(value)
 
 

@@ -100,7 +100,7 @@ def reaches_markdown(reaches: Iterable[Reach], *, title: str | None = None) -> s
 def suspects_markdown(suspects: Iterable[Suspect], *, title: str | None = None) -> str:
     """``trace`` suspects as a Markdown table, most likely first."""
     header, rows = suspect_rows(suspects)
-    return _titled(title, markdown_table(header, rows, align="rlllr"))
+    return _titled(title, markdown_table(header, rows, align="rrrlllr"))
 
 
 def guide_markdown(guide: ScenarioGuide) -> str:

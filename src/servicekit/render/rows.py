@@ -23,6 +23,7 @@ from servicekit.culture.mapping import Coverage
 __all__ = [
     "coverage_rows",
     "finding_rows",
+    "handoff_of",
     "handoff_rows",
     "percent",
     "reach_rows",
@@ -30,6 +31,16 @@ __all__ = [
 ]
 
 Rows = tuple[tuple[str, ...], list[tuple[object, ...]]]
+
+
+def handoff_of(suspect: Suspect) -> str:
+    """Where a suspect's defect is made: ``giver -> receiver`` for a hand-off,
+    ``at drop-off (clerk)`` at a touchpoint, ``at drop-off -> tagger`` when it flows on."""
+    if suspect.touchpoint is None:
+        return f"{suspect.role} -> {suspect.receiver}"
+    if suspect.receiver is None:
+        return f"at {suspect.touchpoint} ({suspect.role})"
+    return f"at {suspect.touchpoint} -> {suspect.receiver}"
 
 
 def percent(rate: float) -> str:
@@ -43,15 +54,20 @@ def reach_rows(reaches: Iterable[Reach]) -> Rows:
 
 
 def suspect_rows(suspects: Iterable[Suspect]) -> Rows:
-    """score, category, fail point, hand-off, distance: a ``trace`` answer."""
+    """score, rate, escape, category, fail point, hand-off, distance: a ``trace`` answer.
+
+    An unrated suspect's score is ``unrated`` and its rate ``unknown``, never 0.
+    """
     return (
-        ("score", "category", "fail point", "hand-off", "distance"),
+        ("score", "rate", "escape", "category", "fail point", "hand-off", "distance"),
         [
             (
-                f"{s.score:.4f}",
+                "unrated" if s.score is None else f"{s.score:.4f}",
+                "unknown" if s.rate is None else percent(s.rate),
+                percent(s.escape),
                 s.category or "-",
                 s.fail_point,
-                f"{s.role} -> {s.receiver}",
+                handoff_of(s),
                 s.distance,
             )
             for s in suspects
@@ -64,16 +80,28 @@ def handoff_rows(chain: ServiceChain) -> Rows:
     rows: list[tuple[object, ...]] = []
     for role in chain.model.roles.values():
         for handoff in role.serves:
-            fail_points = ", ".join(f"{fp.id} ({fp.rate:g})" for fp in handoff.fail_points)
+            fail_points = ", ".join(
+                f"{fp.id} ({'rate unknown' if fp.rate is None else f'{fp.rate:g}'})"
+                for fp in handoff.fail_points
+            )
             rows.append((role.id, handoff.to, handoff.item, fail_points))
     return ("from", "to", "item", "fail points (rate)"), rows
 
 
 def coverage_rows(coverage: Coverage, symbols: dict[str, str] | None = None) -> Rows:
-    """role, then a column a principle: why it applies (or its symbol), empty where not."""
+    """role, then a column a principle: why it applies (or its symbol), empty where not.
+
+    A principle for some customers only adds them: ``department (for bride)``.
+    """
     rows: list[tuple[object, ...]] = []
+    limited = coverage.limited_to
     for role, cells in coverage.rows():
-        shown = [(symbols or {}).get(c, c) if c else "" for c in cells]
+        shown = []
+        for principle, cell in zip(coverage.principles, cells, strict=True):
+            text = (symbols or {}).get(cell, cell) if cell else ""
+            if cell and principle in limited:
+                text += f" (for {', '.join(limited[principle])})"
+            shown.append(text)
         rows.append((role, *shown))
     return ("role", *coverage.principles), rows
 

@@ -21,15 +21,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from servicekit._words import plural
-from servicekit.chain.results import Reach, Suspect
+from servicekit.chain.results import Reach, Root, Suspect
 from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, HandoffChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
-from servicekit.model.entities import Entity, field_specs
+from servicekit.model.data import entity_data
+from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import SEVERITIES
+from servicekit.render.rows import handoff_of, percent
 from servicekit.render.tables import text_table
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "guide_lines",
     "guide_text",
     "handoff_line",
+    "never_served_warnings",
     "reaches_text",
     "report_text",
     "selection_text",
@@ -100,6 +103,35 @@ def _names(items: Iterable[str]) -> str:
 # --- the model ------------------------------------------------------------------------------
 
 
+def never_served_warnings(model: ServiceModel) -> list[str]:
+    """``file:line:column: warning: ...`` for each required hand-off that can never be served.
+
+    Placed where the giving role is written (``<model>`` for a model built in Python).
+
+    Examples
+    --------
+    >>> from servicekit import Handoff, Role, ServiceModel
+    >>> model = ServiceModel(roles=[
+    ...     Role(id="desk", serves=["approver"]),
+    ...     Role(id="approver", serves=[Handoff(to="desk", required=True)]),
+    ...     Role(id="caller", serves=["desk"]),
+    ... ])
+    >>> print(never_served_warnings(model)[0])
+    <model>: warning: the required hand-off from 'approver' to 'desk' can never be served: 'approver' is never served, so 'desk' waits for ever; if one role both asks for an approval and waits for it, those are two activities: model them as two roles, or make the hand-off not required
+    """  # noqa: E501
+    lines = []
+    for giver, receiver in model.chain.never_served():
+        where = model.sources.get(giver)
+        location = str(where) if where is not None else "<model>"
+        lines.append(
+            f"{location}: warning: the required hand-off from {giver!r} to {receiver!r} can "
+            f"never be served: {giver!r} is never served, so {receiver!r} waits for ever; "
+            "if one role both asks for an approval and waits for it, those are two "
+            "activities: model them as two roles, or make the hand-off not required"
+        )
+    return lines
+
+
 def valid_text(path: str, model: ServiceModel) -> str:
     """``PATH: valid (N roles, ...)``, what ``servicekit validate`` says of a good model."""
     counts = model.counts()
@@ -120,35 +152,93 @@ def reaches_text(title: str, node: str, reaches: Sequence[Reach]) -> str:
 
 
 def critical_text(
-    node: str, critical: Sequence[str], kinds: Mapping[str, str] | None = None
+    node: str,
+    critical: Sequence[str],
+    kinds: Mapping[str, str] | None = None,
+    roots: Sequence[Root] = (),
+    *,
+    declared: str | None = None,
+    served: bool = True,
 ) -> str:
-    """The single points of failure of ``node``, nearest first."""
-    if not critical:
-        return f"Critical for {node}: none (no single node lies on every path into it)"
-    head = f"Critical for {node}: {plural(len(critical), 'single point')} of failure, nearest first"
-    rows = [[i, (kinds or {}).get(c, ""), c] for i, c in enumerate(critical, start=1)]
-    return head + "\n" + text_table(["#", "kind", "id"], rows, right=[0])
+    """The necessary nodes of ``node``, nearest first, then where its work starts.
+
+    ``declared`` is why ``node`` is itself a declared root (``feeds``, ``starts``), if
+    it is; ``served`` whether it is served at all.
+    """
+    if critical:
+        head = (
+            f"Critical for {node}: {plural(len(critical), 'single point')} of failure, "
+            "nearest first"
+        )
+        rows = [[i, (kinds or {}).get(c, ""), c] for i, c in enumerate(critical, start=1)]
+        text = head + "\n" + text_table(["#", "kind", "id"], rows, right=[0])
+    elif declared is not None:
+        text = f"Critical for {node}: none (work starts here: it is declared by {declared})"
+    elif not served:
+        text = (
+            f"Critical for {node}: none ({node} is never served: nothing starts its work, or "
+            "a required hand-off it needs never comes; run servicekit validate)"
+        )
+    else:
+        text = f"Critical for {node}: none (no single node lies on every path into it)"
+    if roots:
+        starts = ", ".join(f"{r.id} ({r.why})" for r in roots)
+        text += "\n" + textwrap.fill(
+            f"Work reaching it starts at: {starts}",
+            width=88,
+            subsequent_indent="  ",
+            break_on_hyphens=False,
+        )
+    return text
+
+
+def _score(suspect: Suspect) -> str:
+    return "unrated" if suspect.score is None else f"{suspect.score:.4f}"
+
+
+def _rate(suspect: Suspect) -> str:
+    return "unknown" if suspect.rate is None else percent(suspect.rate)
 
 
 def _suspect_rows(suspects: Iterable[Suspect]) -> list[list[object]]:
     return [
-        [f"{s.score:.4f}", s.category or "-", s.fail_point, f"{s.role} -> {s.receiver}", s.distance]
+        [
+            _score(s),
+            _rate(s),
+            percent(s.escape),
+            s.category or "-",
+            s.fail_point,
+            handoff_of(s),
+            s.distance,
+        ]
         for s in suspects
     ]
 
 
-_SUSPECT_HEADER = ["score", "category", "fail point", "hand-off", "distance"]
+_SUSPECT_HEADER = ["score", "rate", "escape", "category", "fail point", "hand-off", "distance"]
 
 
 def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None = None) -> str:
-    """Suspects for a defect seen at ``node``, most likely first."""
+    """Suspects for a defect seen at ``node``, most likely first; unrated ones say so."""
     what = f"{category} defects" if category else "defects"
     if not suspects:
         return f"Suspects for {what} at {node}: none (no fail point upstream can reach it)"
     head = (
         f"Suspects for {what} at {node}: {plural(len(suspects), 'fail point')}, most likely first"
     )
-    return head + "\n" + text_table(_SUSPECT_HEADER, _suspect_rows(suspects), right=[0, 4])
+    unrated = sum(1 for s in suspects if s.score is None)
+    if unrated == len(suspects):
+        head += (
+            "\n(unrated: no rate is known, so they are ranked by how likely each defect is to "
+            "escape to here)"
+        )
+    elif unrated:
+        head += (
+            f"\n({unrated} unrated: {'its' if unrated == 1 else 'their'} rate is not known, so "
+            f"{'it comes' if unrated == 1 else 'they come'} after the rated ones, ranked by how "
+            "likely the defect is to escape to here)"
+        )
+    return head + "\n" + text_table(_SUSPECT_HEADER, _suspect_rows(suspects), right=[0, 1, 2, 6])
 
 
 # --- culture --------------------------------------------------------------------------------
@@ -164,10 +254,16 @@ def coverage_text(coverage: Coverage) -> str:
         parts = [role.ljust(width)]
         for principle, source in zip(coverage.principles, cells, strict=True):
             symbol = SOURCE_SYMBOLS[source] if source else "."
+            if source and principle in coverage.limited_to:
+                symbol += "f"
             parts.append(symbol.center(len(principle)))
         lines.append("  ".join(parts).rstrip())
     lines.append("")
     lines.extend(_LEGEND)
+    if coverage.limited_to:
+        lines.append("  f  for some customers only:")
+        for principle, customers in coverage.limited_to.items():
+            lines.append(f"       {principle}: {', '.join(customers)}")
     if coverage.uncovered_roles:
         lines.append("No principle applies to: " + ", ".join(coverage.uncovered_roles))
     return "\n".join(lines) + "\n"
@@ -220,6 +316,8 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
         lines.append(f"{bullet}no principle applies to {_named(role)}")
     for principle, why in zip(card.principles, card.applicability, strict=True):
         text = f"{bullet}{_named(principle)}, {_WHY[why.source]}"
+        if principle.for_ is not None:
+            text += f", for {', '.join(principle.for_)}"
         if principle.statement:
             text += f": {principle.statement}"
         lines.append(text)
@@ -236,10 +334,18 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
     if card.suspects:
         lines += heading("Most likely causes upstream")
         for s in card.suspects:
-            lines.append(
-                f"{bullet}{s.fail_point} ({s.category}) in the hand-off from {s.role} "
-                f"to {s.receiver} (score {s.score:.4f}, {plural(s.distance, 'step')} upstream)"
-            )
+            if s.touchpoint is None:
+                where = f"in the hand-off from {s.role} to {s.receiver}"
+            elif s.receiver is None:
+                where = f"at this touchpoint, served by {s.role}"
+            else:
+                where = f"made at {s.touchpoint} (served by {s.role}), passed on to {s.receiver}"
+            if s.score is None:
+                how = f"rate unknown, {percent(s.escape)} of such defects get this far"
+            else:
+                how = f"score {s.score:.4f}"
+            steps = "here" if s.distance == 0 else f"{plural(s.distance, 'step')} upstream"
+            lines.append(f"{bullet}{s.fail_point} ({s.category}) {where} ({how}, {steps})")
     return lines
 
 
@@ -312,7 +418,7 @@ def report_text(report: Report) -> str:
         if part.suspects:
             lines.append("  likeliest origins of a complaint here:")
             rows = [
-                [f"{s.score:.4f}", s.category or "-", s.fail_point, s.role, s.distance]
+                [_score(s), s.category or "-", s.fail_point, s.role, s.distance]
                 for s in part.suspects
             ]
             lines.append(
@@ -381,12 +487,10 @@ def shown_value(value: object) -> str:
     if isinstance(value, tuple | list):
         return "[" + ", ".join(shown_value(v) for v in value) + "]"
     if isinstance(value, Entity):
-        parts = []
-        for name, spec in field_specs(type(value)):
-            inner = getattr(value, name)
-            if inner or (inner == 0.0 and spec.shape == "rate"):
-                shown = inner if isinstance(inner, str) else shown_value(inner)
-                parts.append(f"{spec.key or name}: {shown}")
+        parts = [
+            f"{key}: {inner if isinstance(inner, str) else shown_value(inner)}"
+            for key, inner in entity_data(value).items()
+        ]
         return "{" + ", ".join(parts) + "}"
     return str(value)
 
@@ -418,7 +522,7 @@ def _counted(items: Iterable[str]) -> str:
     return ", ".join(f"{found.count(s)} {s}" for s in _MARKS if s in found)
 
 
-def _score(value: float | None) -> str:
+def _score_value(value: float | None) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
@@ -462,8 +566,8 @@ def diff_text(change: ModelDiff) -> str:
             lines.append("    suspects whose score changed:")
             rows = [
                 [
-                    _score(s.old),
-                    _score(s.new),
+                    _score_value(s.old),
+                    _score_value(s.new),
                     s.fail_point,
                     f"{s.role} -> {s.receiver}",
                     s.category,

@@ -23,5 +23,5 @@ def run(args: argparse.Namespace) -> int:
         write(draw_rollup(graph, model.name))
         return 0
     draw = to_dot if args.format == "dot" else to_mermaid
-    write(draw(chain, focus=args.focus, depth=args.depth, select=selected))
+    write(draw(chain, focus=args.focus, depth=args.depth, select=selected, customer=args.customer))
     return 0

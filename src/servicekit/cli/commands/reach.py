@@ -13,10 +13,10 @@ from servicekit.render.text import reaches_text
 def run(args: argparse.Namespace) -> int:
     chain = load_model(args.model).chain
     if args.command == "upstream":
-        found = chain.upstream(args.node, depth=args.depth)
+        found = chain.upstream(args.node, depth=args.depth, customer=args.customer)
         data, title = upstream_json(args.node, found), "Upstream of"
     else:
-        found = chain.downstream(args.node, depth=args.depth)
+        found = chain.downstream(args.node, depth=args.depth, customer=args.customer)
         data, title = downstream_json(args.node, found), "Downstream of"
     if args.format == "json":
         write_json(data)

@@ -11,7 +11,8 @@ from servicekit.render.text import suspects_text
 
 
 def run(args: argparse.Namespace) -> int:
-    found = load_model(args.model).chain.trace(args.touchpoint, category=args.category)
+    chain = load_model(args.model).chain
+    found = chain.trace(args.touchpoint, category=args.category, customer=args.customer)
     if args.format == "json":
         write_json(trace_json(args.touchpoint, found))
     else:
