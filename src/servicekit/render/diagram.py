@@ -11,7 +11,11 @@ flows back behind the line (a drop-off feeding the plant) is drawn downwards.
 
 Both functions take the same arguments and draw the same nodes and edges.
 ``focus`` limits the diagram to a node and everything up- or downstream of it
-within ``depth`` hand-offs.
+within ``depth`` hand-offs. ``observed`` (a
+:class:`~servicekit.evidence.conformance.Conformance`, what a hand-off log shows)
+overlays the evidence on the design: each hand-off is labelled with how often the
+log shows it (``never observed`` when it does not), and each undocumented hand-off
+the log shows is drawn as a dashed purple arrow with its count.
 
 Examples
 --------
@@ -50,6 +54,7 @@ from typing import NamedTuple
 
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.errors import UsageError
+from servicekit.evidence.conformance import Conformance
 from servicekit.model.entities import Handoff
 from servicekit.render.rows import percent
 
@@ -71,6 +76,8 @@ _LANE_COLOURS = {
 }
 _FAIL = "#b91c1c"
 _TEXT = "#1f2937"
+#: The colour of undocumented hand-offs: observed in a log, absent from the model.
+_UNDOCUMENTED = "#7c3aed"
 
 
 class Lane(NamedTuple):
@@ -82,13 +89,18 @@ class Lane(NamedTuple):
 
 
 class Edge(NamedTuple):
-    """An arrow: its ends, its ``kind`` (as on the chain's edges), label and fail points."""
+    """An arrow: its ends, its ``kind`` (as on the chain's edges), label and fail points.
+
+    ``observed`` is how often a hand-off log shows a hand-off (``None`` without a log);
+    an ``undocumented`` edge is one the log shows and the model does not have.
+    """
 
     source: str
     target: str
     kind: str
     label: str
     fail_points: tuple[str, ...]
+    observed: int | None = None
 
 
 class Blueprint(NamedTuple):
@@ -114,7 +126,7 @@ _LANES = (
 #: The lanes that make up the front stage, seen by customers.
 _FRONT_STAGE = ("touchpoints", "front_line")
 #: Edges are listed hand-offs first, then the front stage, then the customers.
-_EDGE_ORDER = {"handoff": 0, "feeds": 1, "serves": 2, "customer": 3}
+_EDGE_ORDER = {"handoff": 0, "undocumented": 0, "feeds": 1, "serves": 2, "customer": 3}
 _LANE_CLASS = {
     "customers": "customer",
     "touchpoints": "touchpoint",
@@ -130,7 +142,11 @@ def _handoff_label(handoffs: tuple[Handoff, ...]) -> tuple[str, tuple[str, ...]]
 
 
 def blueprint(
-    chain: ServiceChain, *, focus: str | None = None, depth: int | None = None
+    chain: ServiceChain,
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    observed: Conformance | None = None,
 ) -> Blueprint:
     """The lanes, labels and edges of ``chain``'s blueprint, limited to ``focus`` when given.
 
@@ -144,6 +160,9 @@ def blueprint(
     depth : int, optional
         How many hops from ``focus`` to draw; every hop when ``None``. Needs
         ``focus``.
+    observed : Conformance, optional
+        What a hand-off log shows: each hand-off then carries its observed count,
+        and the undocumented hand-offs are added as edges of kind ``undocumented``.
 
     Raises
     ------
@@ -188,6 +207,7 @@ def blueprint(
         for node in lane.nodes:
             labels[node] = chain.graph.nodes[node]["entity"].label
     order = {node: i for i, node in enumerate(labels)}
+    counts = _observed_counts(observed)
     edges: list[Edge] = []
     for source, target, data in chain.graph.edges(data=True):
         if source not in order or target not in order:
@@ -195,13 +215,36 @@ def blueprint(
         kind = data["kind"]
         label = ""
         fail_points: tuple[str, ...] = ()
+        seen: int | None = None
         if kind == "handoff":
             label, fail_points = _handoff_label(data["handoffs"])
+            if counts is not None:
+                seen = counts.get((source, target), 0)
         elif kind == "feeds":
             label = "feeds"
-        edges.append(Edge(source, target, kind, label, fail_points))
+        edges.append(Edge(source, target, kind, label, fail_points, seen))
+    if observed is not None:
+        for handoff in observed.undocumented:
+            if handoff.from_ in order and handoff.to in order:
+                edges.append(Edge(handoff.from_, handoff.to, "undocumented", "", (), handoff.count))
     edges.sort(key=lambda e: (_EDGE_ORDER[e.kind], order[e.source], order[e.target]))
     return Blueprint(model.name, focus, lanes, labels, tuple(edges))
+
+
+def _observed_counts(observed: Conformance | None) -> dict[tuple[str, str], int] | None:
+    """(giver, receiver) -> how often the log shows the hand-off; ``None`` without a log."""
+    if observed is None:
+        return None
+    return {(h.from_, h.to): h.count for h in (*observed.designed, *observed.undocumented)}
+
+
+def _observed_label(edge: Edge) -> str | None:
+    """What an edge says of the log: ``observed 12x``, ``never observed``, ``undocumented``."""
+    if edge.observed is None:
+        return None
+    if edge.kind == "undocumented":
+        return f"undocumented: observed {edge.observed}x"
+    return f"observed {edge.observed}x" if edge.observed else "never observed"
 
 
 # --- Mermaid ---------------------------------------------------------------------------------
@@ -246,7 +289,13 @@ def _mermaid_ids(plan: Blueprint) -> dict[str, str]:
     return ids
 
 
-def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
+def to_mermaid(
+    chain: ServiceChain,
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    observed: Conformance | None = None,
+) -> str:
     """The chain as a Mermaid flowchart laid out like a service blueprint.
 
     Customers sit at the top, then touchpoints and front-line roles (the front
@@ -263,6 +312,9 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
         Draw only this node and the nodes within ``depth`` hops up- or downstream.
     depth : int, optional
         The hops from ``focus`` to keep; all of them when ``None``.
+    observed : Conformance, optional
+        What a hand-off log shows (``model.conformance(log)``): hand-offs are labelled
+        with their observed counts, undocumented ones drawn as dashed purple arrows.
 
     Returns
     -------
@@ -285,7 +337,7 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
     >>> 'r_tagger ==>|"tagged garment<br/>fail point: wrong-tag (1%)"| r_spotter' in text
     True
     """
-    plan = blueprint(chain, focus=focus, depth=depth)
+    plan = blueprint(chain, focus=focus, depth=depth, observed=observed)
     ids = _mermaid_ids(plan)
     shapes = {
         "customers": '(["{}"])',
@@ -325,12 +377,24 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
 
     lane_of = {node: i for i, lane in enumerate(plan.lanes) for node in lane.nodes}
     failing: list[int] = []
+    undocumented: list[int] = []
     for index, edge in enumerate(plan.edges):
         parts = [_mermaid_text(edge.label)] if edge.label else []
         parts.extend(f"fail point: {_mermaid_text(fp)}" for fp in edge.fail_points)
+        seen = _observed_label(edge)
+        if seen is not None:
+            parts.append(seen)
         if edge.fail_points:
             failing.append(index)
-        style = "thick" if edge.fail_points else "dotted" if edge.kind == "feeds" else "plain"
+        if edge.kind == "undocumented":
+            undocumented.append(index)
+        style = (
+            "thick"
+            if edge.fail_points
+            else "dotted"
+            if edge.kind in ("feeds", "undocumented")
+            else "plain"
+        )
         source, target = ids[edge.source], ids[edge.target]
         if lane_of[edge.source] < lane_of[edge.target]:
             # Work flowing from the front stage back behind the line (a drop-off that
@@ -359,6 +423,11 @@ def to_mermaid(chain: ServiceChain, *, focus: str | None = None, depth: int | No
             f"    linkStyle {','.join(map(str, failing))} "
             f"stroke:{_FAIL},stroke-width:3px,color:{_FAIL}"
         )
+    if undocumented:
+        lines.append(
+            f"    linkStyle {','.join(map(str, undocumented))} "
+            f"stroke:{_UNDOCUMENTED},stroke-width:2px,stroke-dasharray:6 4,color:{_UNDOCUMENTED}"
+        )
     for lane in plan.lanes:
         fill, stroke = _LANE_COLOURS[lane.key]
         dashed = ",stroke-dasharray:6 4" if lane.key == "back_office" else ""
@@ -377,7 +446,13 @@ def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None = None) -> str:
+def to_dot(
+    chain: ServiceChain,
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    observed: Conformance | None = None,
+) -> str:
     """The chain as a Graphviz DOT digraph laid out like a service blueprint.
 
     The same blueprint as :func:`to_mermaid`: clusters for the customers, the
@@ -393,6 +468,8 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
         Draw only this node and the nodes within ``depth`` hops up- or downstream.
     depth : int, optional
         The hops from ``focus`` to keep; all of them when ``None``.
+    observed : Conformance, optional
+        What a hand-off log shows, drawn as :func:`to_mermaid` draws it.
 
     Returns
     -------
@@ -426,7 +503,7 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
     }
     <BLANKLINE>
     """  # noqa: E501
-    plan = blueprint(chain, focus=focus, depth=depth)
+    plan = blueprint(chain, focus=focus, depth=depth, observed=observed)
     shapes = {
         "customers": "ellipse",
         "touchpoints": "hexagon",
@@ -478,12 +555,19 @@ def to_dot(chain: ServiceChain, *, focus: str | None = None, depth: int | None =
     for edge in plan.edges:
         parts = [" ".join(edge.label.split())] if edge.label else []
         parts.extend(f"fail point: {' '.join(fp.split())}" for fp in edge.fail_points)
+        seen = _observed_label(edge)
+        if seen is not None:
+            parts.append(seen)
         attributes = []
         if parts:
             label = "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
             attributes.append(f'label="{label}"')
         if edge.fail_points:
             attributes.append(f'color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2')
+        elif edge.kind == "undocumented":
+            attributes.append(
+                f'style=dashed, color="{_UNDOCUMENTED}", fontcolor="{_UNDOCUMENTED}", penwidth=2'
+            )
         elif edge.kind == "feeds":
             attributes.append("style=dashed")
         if lane_of[edge.source] < lane_of[edge.target]:
