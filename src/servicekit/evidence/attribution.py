@@ -276,6 +276,7 @@ def _read_groups(
     """Complaint counts by (touchpoint, category, customer); every bad row is an error."""
     reading = Reading("<rows>")
     table = open_table(complaints, reading)
+    reading.shorts = {column: short for short, column in names.items()}
     wanted = (names["touchpoint"], names["category"], names["customer"], names["count"])
     rows = table.rows(reading, wanted, (True, True, False, False))
     present = rows.present
@@ -288,8 +289,6 @@ def _read_groups(
     try:
         for line, cells in rows:
             touchpoint, category = cells[0], cells[1]
-            if touchpoint is None or category is None:
-                continue  # a mapping without the column: reported already
             good = True
             if touchpoint not in touchpoints:
                 good = False

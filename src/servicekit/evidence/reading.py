@@ -35,15 +35,25 @@ import csv
 import gzip
 import io
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, cast
 
-from servicekit._words import plural
-from servicekit.errors import ROW, EvidenceError, Problem, UsageError, nearest, suggest
+from servicekit._words import listed, plural
+from servicekit.errors import (
+    ROW,
+    EvidenceError,
+    Problem,
+    UsageError,
+    did_you_mean,
+    nearest,
+    suggest,
+)
 from servicekit.evidence.xes import XesError, xes_rows
 from servicekit.model.references import MAX_HINTS, MAX_PROBLEMS
 
@@ -64,6 +74,8 @@ class Reading:
 
     def __init__(self, label: str) -> None:
         self.label = label
+        #: File column -> the short name it is read for, for hints.
+        self.shorts: dict[str, str] = {}
         self._problems: list[Problem] = []
         self._dropped = 0
         #: (what, value) -> [first line, column, rows, candidates, advice]
@@ -205,25 +217,148 @@ def _text(value: object, missing: str | None = None) -> str | None:
     return str(value)
 
 
+#: Rows handed over at a time, at most.
+BATCH = 512
+
+
 class Rows:
     """The rows of a source: ``(line, cells)``, cells in the order of :attr:`present`.
 
     :attr:`present` holds the asked-for columns the source has (a CSV file: those in its
-    header); a cell is ``None`` where a row of mappings lacks the column.
+    header); a cell is ``None`` where a row of mappings lacks an optional column. A row
+    without a required cell is reported and left out.
     """
 
     def __init__(self, present: tuple[str, ...], rows: Iterator[tuple[int, tuple[Any, ...]]]):
         self.present = present
         self._rows = rows
+        #: Where each present column is in a row :meth:`chunks` gives.
+        self.positions: tuple[int, ...] = tuple(range(len(present)))
 
     def __iter__(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
         return self._rows
+
+    def chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[tuple[Any, ...]]]]:
+        """The rows ``most`` at a time, as (lines, cells)."""
+        lines: list[int] = []
+        cells: list[Any] = []
+        for line, row in self._rows:
+            lines.append(line)
+            cells.append(row)
+            if len(cells) >= most:
+                yield lines, cells
+                lines, cells = [], []
+        if cells:
+            yield lines, cells
 
     def close(self) -> None:
         """Stop reading: close the file now rather than when the rows are collected."""
         close = getattr(self._rows, "close", None)
         if close is not None:
             close()
+
+
+class _CsvRows(Rows):
+    """The rows of a CSV file, read straight from Python's ``csv`` reader."""
+
+    def __init__(
+        self,
+        present: tuple[str, ...],
+        reading: Reading,
+        text: IO[str],
+        reader: Any,
+        positions: Sequence[int],
+        width: int,
+        open_binary: Callable[[], IO[bytes]],
+    ) -> None:
+        self.present = present
+        self.positions = tuple(positions)
+        pick = _getter(positions)
+        self._reading = reading
+        self._text = text
+        self._reader = reader
+        self._pick = pick
+        self._width = width
+        self._open_binary = open_binary
+        self._count = 0
+        self._rows = self._guarded(self._each())
+
+    def _bad_width(self, line: int, row: list[str]) -> None:
+        self._reading.add(
+            line,
+            f"the row has {plural(len(row), 'cell')} and the header "
+            f"{plural(self._width, 'column')}",
+            "quote cells holding commas; every row needs one cell a column",
+        )
+
+    def _each(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        reader, pick, width = self._reader, self._pick, self._width
+        line = reader.line_num
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if len(row) != width:
+                if row:  # a blank line is skipped
+                    self._bad_width(start, row)
+                continue
+            self._count += 1
+            yield start, pick(row)
+
+    def chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[tuple[Any, ...]]]]:
+        super().close()  # the row-by-row reading, never started
+        self._rows = iter(())
+        return self._guarded(self._chunks(most))
+
+    def _chunks(self, most: int) -> Iterator[tuple[Sequence[int], list[Any]]]:
+        reader, width = self._reader, self._width
+        while True:
+            start = reader.line_num + 1
+            rows = list(islice(reader, most))
+            if not rows:
+                return
+            lines: Sequence[int] = range(start, reader.line_num + 1)
+            if len(lines) != len(rows):  # a row over several lines
+                lines = _row_lines(start, rows)
+            if min(map(len, rows)) != width or max(map(len, rows)) != width:
+                kept = []
+                for line, row in zip(lines, rows, strict=True):
+                    if len(row) == width:
+                        kept.append((line, row))
+                    elif row:  # a blank line is skipped
+                        self._bad_width(line, row)
+                lines = [line for line, _ in kept]
+                rows = [row for _, row in kept]
+                if not rows:
+                    continue
+            self._count += len(rows)
+            yield lines, rows
+
+    def _guarded(self, inner: Iterator[Any]) -> Iterator[Any]:
+        """``inner``'s items; a file that cannot be read to its end is a problem, not an error."""
+        reading, reader = self._reading, self._reader
+        try:
+            with self._text:
+                yield from inner
+                if not self._count:
+                    reading.add(1, "the file has a header but no rows")
+        except UnicodeDecodeError:
+            bad, byte = _first_bad_line(self._open_binary)
+            reading.add(
+                bad,
+                f"the file is not UTF-8 text (byte {byte})",
+                "save it as UTF-8 (CSV UTF-8 in a spreadsheet)",
+            )
+        except csv.Error as err:
+            reading.add(reader.line_num or 1, f"the file cannot be read as CSV: {err}")
+        except _STREAM_ERRORS as err:
+            reading.add(
+                reader.line_num + 1 if reader.line_num else None,
+                f"the file cannot be read to its end: {_stream_reason(err)}",
+                "a log that ends early would give partial answers; get the whole file again",
+            )
+
+    def close(self) -> None:
+        super().close()
+        self._text.close()
 
 
 class Table:
@@ -240,6 +375,20 @@ class Table:
         self, reading: Reading, names: Sequence[str], required: Sequence[bool]
     ) -> Rows:  # pragma: no cover - every source overrides it
         raise NotImplementedError
+
+
+def _missing_hint(name: str, header: Sequence[str], short: str | None) -> str | None:
+    """What to do about a column the header lacks: the nearest one, and how to name it."""
+    if any("\x00" in h for h in header):
+        return "the header holds NUL bytes: is the file UTF-16? save it as UTF-8"
+    near = suggest(name, header, n=1)
+    if short is not None and not near:
+        near = tuple(h for h in header if h.lower() == short)[:1]
+    if short is None:
+        return did_you_mean(near)
+    if near:
+        return f"did you mean {near[0]!r}? name it with --column {short}={near[0]}"
+    return f"name the column holding the {short} with --column {short}=COLUMN"
 
 
 def _header_positions(
@@ -261,18 +410,12 @@ def _header_positions(
             positions.append(None)
             if needed:
                 broken = True
-                hints = []
-                hint = nearest(name, list(header))
-                if hint:
-                    hints.append(hint)
-                if any("\x00" in h for h in header):
-                    hints.append("the header holds NUL bytes: is the file UTF-16? save it as UTF-8")
                 reading.add(
                     line,
                     f"no column {name!r} in the header (it has "
                     f"{', '.join(repr(h) for h in header[:8])}"
                     f"{', ...' if len(header) > 8 else ''})",
-                    "; ".join(hints) or None,
+                    _missing_hint(name, header, reading.shorts.get(name)),
                     column=name,
                 )
         elif len(found) > 1:
@@ -280,7 +423,7 @@ def _header_positions(
             reading.add(
                 line,
                 f"the column {name!r} appears {len(found)} times in the header "
-                f"(columns {', '.join(str(p + 1) for p in found)}): which one is meant?",
+                f"(columns {listed(str(p + 1) for p in found)}): which one is meant?",
                 "rename all but one",
                 column=name,
             )
@@ -288,6 +431,18 @@ def _header_positions(
         else:
             positions.append(found[0])
     return None if broken else positions
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _row_lines(start: int, rows: Sequence[Sequence[str]]) -> list[int]:
+    """The line each row starts on, when some cells hold line breaks (quoted)."""
+    lines = []
+    for row in rows:
+        lines.append(start)
+        start += 1 + sum(len(_LINE_BREAK.findall(cell)) for cell in row)
+    return lines
 
 
 def _getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -339,71 +494,43 @@ class CsvTable(Table):
         reading.add(None, f"cannot read the file: {reason}", hint)
 
     def rows(self, reading: Reading, names: Sequence[str], required: Sequence[bool]) -> Rows:
-        stream = self._read(reading, names, required)
-        present = next(stream, None)
-        if present is None:
-            return Rows((), iter(()))
-        return Rows(present, stream)
-
-    def _read(
-        self, reading: Reading, names: Sequence[str], required: Sequence[bool]
-    ) -> Iterator[Any]:
-        """First the present columns, then ``(line, cells)`` for each row."""
         open_binary = _opener(self.path)
         try:
             binary = open_binary()
         except OSError as err:
             self._open_problem(reading, err)
-            return
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            return Rows((), iter(()))
+        # UTF-8, a byte-order mark allowed (taken off the first name of the header).
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         reader = csv.reader(text)
-        line = 0
         try:
-            with text:
-                header = next(reader, None)
-                if header is None:
-                    reading.add(1, "the file is empty: it needs a header row naming its columns")
-                    return
-                positions = _header_positions(header, names, required, reading, 1)
-                if positions is None:
-                    return
-                present = tuple(n for n, p in zip(names, positions, strict=True) if p is not None)
-                pick = _getter([p for p in positions if p is not None])
-                width = len(header)
-                yield present
-                line = reader.line_num
-                rows = 0
-                for row in reader:
-                    start, line = line + 1, reader.line_num
-                    if len(row) != width:
-                        if not row:
-                            continue  # a blank line
-                        reading.add(
-                            start,
-                            f"the row has {plural(len(row), 'cell')} and the header "
-                            f"{plural(width, 'column')}",
-                            "quote cells holding commas; every row needs one cell a column",
-                        )
-                        continue
-                    rows += 1
-                    yield start, pick(row)
-                if not rows:
-                    reading.add(1, "the file has a header but no rows")
+            header = next(reader, None)
         except UnicodeDecodeError:
+            text.close()
             bad, byte = _first_bad_line(open_binary)
             reading.add(
                 bad,
                 f"the file is not UTF-8 text (byte {byte})",
                 "save it as UTF-8 (CSV UTF-8 in a spreadsheet)",
             )
-        except csv.Error as err:
-            reading.add(reader.line_num or 1, f"the file cannot be read as CSV: {err}")
-        except _STREAM_ERRORS as err:
-            reading.add(
-                line + 1 if line else None,
-                f"the file cannot be read to its end: {_stream_reason(err)}",
-                "a log that ends early would give partial answers; get the whole file again",
-            )
+            return Rows((), iter(()))
+        except (csv.Error, *_STREAM_ERRORS) as err:
+            text.close()
+            reading.add(1, f"the file cannot be read: {_stream_reason(err)}")
+            return Rows((), iter(()))
+        if header is None:
+            text.close()
+            reading.add(1, "the file is empty: it needs a header row naming its columns")
+            return Rows((), iter(()))
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0][1:]
+        positions = _header_positions(header, names, required, reading, 1)
+        if positions is None:
+            text.close()
+            return Rows((), iter(()))
+        present = tuple(n for n, p in zip(names, positions, strict=True) if p is not None)
+        found = [p for p in positions if p is not None]
+        return _CsvRows(present, reading, text, reader, found, len(header), open_binary)
 
 
 def _stream_reason(err: BaseException) -> str:
@@ -441,7 +568,9 @@ class XesTable(Table):
             with stream:
                 for line, event in xes_rows(stream):
                     events += 1
-                    yield line, _mapping_cells(event, names, required, reading, line)
+                    cells = _mapping_cells(event, names, required, reading, line)
+                    if cells is not None:
+                        yield line, cells
         except XesError as err:
             reading.add(err.line, err.message, err.hint)
             return
@@ -465,12 +594,20 @@ def _mapping_cells(
     required: Sequence[bool],
     reading: Reading,
     line: int,
-) -> tuple[str | None, ...]:
-    cells = tuple(_text(row.get(name)) for name in names)
+) -> tuple[str | None, ...] | None:
+    """The cells of a row held as a mapping; ``None`` (and a problem) when it lacks a
+    required one."""
+    cells = tuple(map(row.get, names))
+    if set(map(type, cells)) != {str}:
+        cells = tuple(map(_text, cells))
+    if None not in cells:
+        return cells
+    complete = True
     for name, needed, cell in zip(names, required, cells, strict=True):
         if needed and cell is None:
+            complete = False
             reading.add(line, f"the row has no {name!r}", column=name)
-    return cells
+    return cells if complete else None
 
 
 class MappingsTable(Table):
@@ -494,7 +631,9 @@ class MappingsTable(Table):
                     f"row {number} is {type(item).__name__}, not a mapping of column -> value",
                 )
                 continue
-            yield number, _mapping_cells(item, names, required, reading, number)
+            cells = _mapping_cells(item, names, required, reading, number)
+            if cells is not None:
+                yield number, cells
         if not number:
             reading.add(None, "there are no rows")
 
