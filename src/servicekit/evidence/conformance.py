@@ -417,17 +417,20 @@ def _answer(
     pair_mask = (1 << pair_bits) - 1
     top = max(counts.values(), default=0)
     order = sorted((top - n) << pair_bits | key for key, n in counts.items())
-    designed: list[HandoffCount] = []
-    undocumented: list[HandoffCount] = []
-    for ranked in order:
-        key = ranked & pair_mask
-        count = counts[key]
-        giver, receiver = names[key >> role_bits], names[key & role_mask]
-        if key in designed_keys:
-            designed.append(HandoffCount(giver, receiver, count, case_counts[key]))
-        else:
-            shown = tuple(case for _, case in examples[key])
-            undocumented.append(HandoffCount(giver, receiver, count, case_counts[key], shown))
+    keys = list(map(operator.and_, order, repeat(pair_mask)))
+    givers = list(map(names.__getitem__, map(operator.rshift, keys, repeat(role_bits))))
+    receivers = list(map(names.__getitem__, map(operator.and_, keys, repeat(role_mask))))
+    numbers = list(map(counts.__getitem__, keys))
+    in_cases = list(map(case_counts.__getitem__, keys))
+    is_designed = list(map(designed_keys.__contains__, keys))
+    rows = list(zip(givers, receivers, numbers, in_cases, repeat((), len(keys)), strict=True))
+    designed = list(map(HandoffCount._make, compress(rows, is_designed)))
+    undocumented = [
+        HandoffCount(giver, receiver, count, cases, tuple(case for _, case in examples[key]))
+        for (giver, receiver, count, cases, _), key in compress(
+            zip(rows, keys, strict=True), map(operator.not_, is_designed)
+        )
+    ]
     total = sum(counts.values())
     conforming = sum(h.count for h in designed)
     rework = sorted(part.rework.items(), key=lambda item: (-item[1], item[0]))
@@ -837,16 +840,26 @@ class _Log:
                 mask = (1 << shift) - 1
                 counts.repeats.update(again)
                 counts.repeats.subtract(map(operator.and_, distinct, repeat(mask)))
-        seen = set(keys)
-        if not (
-            self.designed_all.issuperset(map(operator.and_, seen, repeat(pair_mask)))
-            and self.exceptions.isdisjoint(seen)
-        ):
-            odd = {
-                k for k in seen if (k & pair_mask) not in self.designed_all or k in self.exceptions
-            }
-            for case, key in zip(pair_runs, keys, strict=True):
-                if key in odd:
+        # Undocumented hand-offs that still want example cases: the first few, in file order.
+        seen = list(set(keys))
+        odd = set(
+            compress(
+                seen,
+                map(
+                    operator.not_,
+                    map(
+                        self.designed_all.__contains__, map(operator.and_, seen, repeat(pair_mask))
+                    ),
+                ),
+            )
+        )
+        odd.update(self.exceptions.intersection(seen))
+        if odd:
+            examples = counts.examples
+            wanted = {k for k in odd if len(examples.get(k, ())) < EXAMPLES}
+            if wanted:
+                found = compress(zip(pair_runs, keys, strict=True), map(wanted.__contains__, keys))
+                for case, key in found:
                     counts.example(key, first_place + 1 + case, ids[case])
         self.done.update(ids)
         return True

@@ -349,6 +349,44 @@ def _front_line(found: Attribution) -> dict[str, int]:
     return dict(sorted(heard.items(), key=lambda item: (-item[1], item[0])))
 
 
+def _sentence(text: str, width: int = 88) -> list[str]:
+    return textwrap.wrap(text, width=width, break_on_hyphens=False)
+
+
+def _conclusion(found: Attribution) -> list[str]:
+    """Whose work to train, in a sentence or two: the top role, the gaps, the systems."""
+    lines: list[str] = []
+    total = found.complaints
+    heard = _front_line(found)
+    if found.by_role and heard:
+        top = found.by_role[0]
+        front = next(iter(heard))
+        made = {r.role: r.complaints for r in found.by_role}
+        theirs = made.get(front, 0.0)
+        if top.role not in heard and theirs < top.complaints:
+            lines += _sentence(
+                f"Train the {top.role}, not the {front}: {_share(top.complaints, total)} of the "
+                f"complaints come from the {top.role}'s work, "
+                + (_share(theirs, total) if theirs else "none")
+                + f" from the {front}'s."
+            )
+    gaps = found.gaps
+    if gaps:
+        names = listed(r.role for r in gaps)
+        lines += _sentence(
+            f"Training gaps: {names} "
+            + ("has" if len(gaps) == 1 else "have")
+            + " complaints from their work and no programme reaching them."
+        )
+    systems = [r for r in found.by_role if r.kind == "system"]
+    if systems:
+        lines += _sentence(
+            f"Systems: {listed(r.role for r in systems)}: complaints come from their work; "
+            "fix the system, do not train it."
+        )
+    return lines
+
+
 def attribution_text(found: Attribution) -> str:
     """Complaints attributed to upstream work, for a service manager: whose work to train.
 
@@ -357,9 +395,9 @@ def attribution_text(found: Attribution) -> str:
     >>> import servicekit
     >>> found = servicekit.load_example().attribute(
     ...     [{"touchpoint": "pickup", "category": "stain", "count": "8"}])
-    >>> print(attribution_text(found).splitlines()[-1])
-    Train the spotter, not the cashier: 100% of the complaints come from the spotter's work, none from the cashier's.
-    """  # noqa: E501
+    >>> print(attribution_text(found).splitlines()[3])
+    Train the spotter, not the cashier: 100% of the complaints come from the spotter's work,
+    """
     total = found.complaints
     assigned = found.assigned
     lines = [
@@ -367,11 +405,14 @@ def attribution_text(found: Attribution) -> str:
         "(touchpoint, category, customer)"
     ]
     possible_only = sum(g.count for g in found.groups if not g.assigned and g.possible)
-    summary = f"  assigned to upstream work: {complaint_count(assigned)}"
+    summary = f"  traced to upstream work: {complaint_count(assigned)}"
     if possible_only:
         summary += f"; with possible causes only (rates unknown): {possible_only:,}"
     summary += f"; unexplained: {found.unexplained:,}"
     lines.append(summary)
+    conclusion = _conclusion(found)
+    if conclusion:
+        lines += ["", *conclusion]
     if found.by_role:
         lines += ["", "Whose work the complaints come from, most first:"]
         rows = [
@@ -381,7 +422,7 @@ def attribution_text(found: Attribution) -> str:
                 r.role,
                 r.kind,
                 r.department or "-",
-                ", ".join(r.programs) or ("none: training gap" if r.gap else "none"),
+                ", ".join(r.programs) or ("none (training gap)" if r.gap else "none"),
             ]
             for r in found.by_role
         ]
@@ -425,39 +466,6 @@ def attribution_text(found: Attribution) -> str:
             right=[0],
         )
     )
-    gaps = found.gaps
-    if gaps:
-        lines.append("")
-        lines.append(
-            _wrapped(
-                "Training gaps",
-                f"{listed(r.role for r in gaps)}: complaints come from their work, and no "
-                "programme reaches them",
-            ).strip()
-        )
-    systems = [r for r in found.by_role if r.kind == "system"]
-    if systems:
-        lines.append(
-            _wrapped(
-                "Systems",
-                f"{listed(r.role for r in systems)}: complaints come from their work; fix "
-                "the system, do not train it",
-            ).strip()
-        )
-    heard = _front_line(found)
-    if found.by_role and heard:
-        top = found.by_role[0]
-        front = next(iter(heard))
-        made = {r.role: r.complaints for r in found.by_role}
-        if top.role not in heard and made.get(front, 0.0) < top.complaints:
-            theirs = made.get(front, 0.0)
-            lines += [
-                "",
-                f"Train the {top.role}, not the {front}: {_share(top.complaints, total)} of the "
-                f"complaints come from the {top.role}'s work, "
-                + (f"{_share(theirs, total)}" if theirs else "none")
-                + f" from the {front}'s.",
-            ]
     return "\n".join(lines) + "\n"
 
 
