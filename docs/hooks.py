@@ -6,9 +6,10 @@ Two fenced-block languages become diagrams:
     Mermaid source, drawn as it is.
 ``servicekit-diagram``
     The arguments of ``servicekit diagram`` (a model path, relative to the
-    project root, and optionally ``--focus NODE`` and ``--depth N``). The hook
-    loads the model and draws it with ``ServiceChain.to_mermaid``, so
-    a diagram in the docs can never drift from the model it shows.
+    project root, and optionally ``--focus NODE``, ``--depth N`` and ``--log FILE``).
+    The hook loads the model and draws it with ``ServiceChain.to_mermaid`` (with a log,
+    ``model.conformance(log).to_mermaid()``), so a diagram in the docs can never drift
+    from the model it shows.
 
 Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``
 hands to the vendored ``mermaid.min.js``. Material for MkDocs' own Mermaid
@@ -45,8 +46,12 @@ def diagram_source(arguments: str) -> str:
     parser.add_argument("model")
     parser.add_argument("--focus")
     parser.add_argument("--depth", type=int)
+    parser.add_argument("--log")
     args = parser.parse_args(shlex.split(arguments))
     model = servicekit.load(ROOT / args.model)
+    if args.log:
+        found = model.conformance(ROOT / args.log)
+        return found.to_mermaid(focus=args.focus, depth=args.depth)
     return model.chain.to_mermaid(focus=args.focus, depth=args.depth)
 
 
