@@ -196,7 +196,7 @@ def test_conform_unknown_roles(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 def test_conform_refuses_a_bad_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
     """Only undocumented and unobserved are conditions of conform."""
-    with pytest.raises(SystemExit) as caught:
+    with pytest.raises(SystemExit, match="2") as caught:
         main(["conform", MODEL, LOG, "--fail-on", "error"])
     assert caught.value.code == 2
     assert "invalid choice: 'error'" in capsys.readouterr().err

@@ -323,7 +323,7 @@ def test_unknown_ids_have_did_you_mean() -> None:
         {"touchpoint": "t", "category": "x", "customer": "kk"},
         {"touchpoint": "", "category": ""},
     ]
-    with pytest.raises(EvidenceError) as caught:
+    with pytest.raises(EvidenceError, match="unknown touchpoint") as caught:
         MODEL.attribute(rows)
     assert str(caught.value).splitlines() == [
         "<rows>:1: error: unknown touchpoint 'tt' in column 'touchpoint'; did you mean 't'?",

@@ -322,7 +322,7 @@ def test_mappings_are_rows_counted_from_one() -> None:
         ["pickup", "stain"],
         {"touchpoint": "pickup"},
     ]
-    with pytest.raises(EvidenceError) as caught:
+    with pytest.raises(EvidenceError, match="not a mapping") as caught:
         MODEL.attribute(rows)
     assert problems(caught) == [
         "<rows>:2: error: row 2 is list, not a mapping of column -> value",
@@ -430,7 +430,7 @@ def test_every_problem_of_a_file_is_reported_together(tmp_path: Path) -> None:
         ]
     )
     path = write(tmp_path, "log.csv", HEADER + rows)
-    with pytest.raises(EvidenceError) as caught:
+    with pytest.raises(EvidenceError, match="spoter") as caught:
         MODEL.conformance(path)
     lines = [p.line for p in caught.value.problems]
     assert lines == [3, 4, 5]
@@ -463,3 +463,73 @@ def test_reading_rows_one_at_a_time_and_by_chunks_agree(tmp_path: Path) -> None:
     path = write(tmp_path, "c.csv", text)
     assert MODEL.attribute(path).complaints == 1200
     assert io.StringIO(text).read().count("\n") == 1201
+
+
+# --- more of the file's shape ----------------------------------------------------------------
+
+
+def test_a_log_row_over_several_lines_keeps_the_lines_after_it_true(tmp_path: Path) -> None:
+    """In a log read by chunks, a quoted cell with line breaks does not shift later lines."""
+    text = (
+        "case:concept:name,org:role,time:timestamp,note\n"
+        'c1,tagger,2024-01-01T09:00,"a\nnote\r\nover lines"\n'
+        "c1,spoter,2024-01-01T09:05,x\n"
+    )
+    with pytest.raises(EvidenceError, match=r"log\.csv:5: error: unknown role 'spoter'"):
+        MODEL.conformance(write(tmp_path, "log.csv", text))
+
+
+def test_a_complaint_row_of_the_wrong_width_is_placed(tmp_path: Path) -> None:
+    """Read row by row, a short row is reported at its line too."""
+    path = write(tmp_path, "c.csv", "touchpoint,category\npickup\npickup,stain\n")
+    with pytest.raises(EvidenceError, match=r"c\.csv:2: error: the row has 1 cell and the header"):
+        MODEL.attribute(path)
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path: Path) -> None:
+    """UTF-16 with a byte-order mark is not UTF-8 at line 1; without one, its NULs are named."""
+    text = "touchpoint,category\npickup,stain\n"
+    with pytest.raises(EvidenceError, match=r"c\.csv:1: error: the file is not UTF-8 text"):
+        MODEL.attribute(write(tmp_path, "c.csv", text.encode("utf-16")))
+    with pytest.raises(EvidenceError, match="the header holds NUL bytes: is the file UTF-16"):
+        MODEL.attribute(write(tmp_path, "d.csv", text.encode("utf-16-le")))
+
+
+def test_a_gzip_file_that_is_not_gzip_or_ends_in_its_header(tmp_path: Path) -> None:
+    """A .gz name on plain text, or a gzip file cut inside its header row, is an error."""
+    with pytest.raises(EvidenceError, match=r"c\.csv\.gz:1: error: the file cannot be read"):
+        MODEL.attribute(write(tmp_path, "c.csv.gz", "touchpoint,category\n"))
+    data = gzip.compress(("touchpoint," + "x" * 5000 + "\n").encode())
+    with pytest.raises(EvidenceError, match="ends early"):
+        MODEL.attribute(write(tmp_path, "d.csv.gz", data[:40]))
+
+
+def test_a_missing_xes_file_is_an_error(tmp_path: Path) -> None:
+    """A .xes path that does not exist says so."""
+    with pytest.raises(EvidenceError, match=r"log\.xes: error: cannot read the file"):
+        MODEL.conformance(tmp_path / "log.xes")
+
+
+def test_a_roles_file_without_its_columns_is_named(tmp_path: Path) -> None:
+    """The roles file's own columns are resource and role."""
+    roles = write(tmp_path, "roles.csv", "person,role\nann,tagger\n")
+    with pytest.raises(EvidenceError, match="no column 'resource' in the header"):
+        MODEL.conformance([], resource_roles=roles)
+
+
+def test_one_column_can_be_read_on_its_own(tmp_path: Path) -> None:
+    """A table read for a single column still gives each row's cells as a tuple."""
+    from servicekit.evidence.reading import Reading, open_table
+
+    reading = Reading("<rows>")
+    table = open_table(write(tmp_path, "c.csv", "a,b\n1,2\n3,4\n"), reading)
+    rows = table.rows(reading, ("b",), (True,))
+    assert list(rows) == [(2, ("2",)), (3, ("4",))]
+    reading.check()
+
+
+def test_an_empty_dataframe_is_an_error() -> None:
+    """A DataFrame with the columns and no rows is no evidence."""
+    pandas = pytest.importorskip("pandas")
+    with pytest.raises(EvidenceError, match="<DataFrame>: error: the DataFrame has no rows"):
+        MODEL.attribute(pandas.DataFrame({"touchpoint": [], "category": []}))

@@ -255,6 +255,7 @@ class _Design:
     def __init__(self, model: ServiceModel) -> None:
         self.everyone: set[Pair] = set()
         self.only: dict[str, set[Pair]] = {}
+        self._pairs: dict[str | None, frozenset[Pair]] = {}
         for role in model.roles.values():
             for handoff in role.serves:
                 if handoff.to == role.id:
@@ -274,10 +275,20 @@ class _Design:
                 self.only.setdefault(customer, set()).add(pair)
 
     def pairs(self, customer: str | None) -> frozenset[Pair]:
-        """The designed pairs of the whole chain (``None``) or of ``customer``'s chain."""
-        if customer is None:
-            return frozenset(self.everyone.union(*self.only.values()))
-        return frozenset(self.everyone.union(self.only.get(customer, ())))
+        """The designed pairs of the whole chain (``None``) or of ``customer``'s chain.
+
+        Computed once each; customers whose chain is the whole chain share its set.
+        """
+        found = self._pairs.get(customer)
+        if found is None:
+            if customer is None:
+                found = frozenset(self.everyone.union(*self.only.values()))
+            elif self.only.get(customer, set()).union(self.everyone) == self.pairs(None):
+                found = self.pairs(None)
+            else:
+                found = frozenset(self.everyone.union(self.only.get(customer, ())))
+            self._pairs[customer] = found
+        return found
 
 
 def designed_handoffs(model: ServiceModel, customer: str | None = None) -> frozenset[Pair]:
@@ -577,11 +588,12 @@ class _Log:
             numbers[a] << rb | numbers[b] for a, b in self.design.pairs(None)
         )
         #: Hand-offs (with their customer) designed in the chain but not for the customer.
+        whole = self.design.pairs(None)
         self.exceptions = frozenset(
             number << pb | numbers[a] << rb | numbers[b]
             for number, customer in enumerate(self.customer_names)
-            if customer is not None
-            for a, b in self.design.pairs(None).difference(self.design.pairs(customer))
+            if customer is not None and self.design.pairs(customer) is not whole
+            for a, b in whole.difference(self.design.pairs(customer))
         )
         self.has_customer = False
         self.who_column = names["resource"] if roles_of is not None else names["role"]
@@ -1127,7 +1139,11 @@ class _Log:
             if customer is None or not part.cases:
                 continue
             design = self.design.pairs(customer)
-            keys = frozenset(numbers[a] << self.rb | numbers[b] for a, b in design)
+            keys = (
+                self.designed_all
+                if design is self.design.pairs(None)
+                else frozenset(numbers[a] << self.rb | numbers[b] for a, b in design)
+            )
             customers[customer] = _answer(part, names, self.rb, keys, design, {}, model)
         return _answer(
             whole, names, self.rb, self.designed_all, self.design.pairs(None), customers, model
