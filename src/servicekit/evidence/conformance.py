@@ -136,8 +136,10 @@ class Conformance:
     left_out: int
     rework: Rework
     customers: FrozenDict[str, Conformance] = attrs.field(factory=FrozenDict)
-    #: The designed hand-offs the log was judged against, as (giver, receiver) pairs.
+    #: The designed hand-offs of the whole chain, as (giver, receiver) pairs, and those of
+    #: them not designed for this answer's customer: the log was judged against the rest.
     design: frozenset[tuple[str, str]] = attrs.field(factory=frozenset, repr=False)
+    excluded: frozenset[tuple[str, str]] = attrs.field(factory=frozenset, repr=False)
     #: The model the log was set against (for diagrams).
     model: ServiceModel | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -157,6 +159,7 @@ class Conformance:
     def unobserved(self) -> tuple[HandoffCount, ...]:
         """The designed hand-offs the log never shows, by ids (count and cases 0)."""
         seen = {(h.from_, h.to) for h in self.designed}
+        seen.update(self.excluded)
         return tuple(HandoffCount(a, b) for a, b in sorted(self.design.difference(seen)))
 
     def fails(self, conditions: Iterable[str]) -> bool:
@@ -275,20 +278,23 @@ class _Design:
                 self.only.setdefault(customer, set()).add(pair)
 
     def pairs(self, customer: str | None) -> frozenset[Pair]:
-        """The designed pairs of the whole chain (``None``) or of ``customer``'s chain.
-
-        Computed once each; customers whose chain is the whole chain share its set.
-        """
+        """The designed pairs of the whole chain (``None``) or of ``customer``'s chain."""
         found = self._pairs.get(customer)
         if found is None:
             if customer is None:
                 found = frozenset(self.everyone.union(*self.only.values()))
-            elif self.only.get(customer, set()).union(self.everyone) == self.pairs(None):
-                found = self.pairs(None)
             else:
-                found = frozenset(self.everyone.union(self.only.get(customer, ())))
+                found = self.pairs(None).difference(self.excluded(customer))
             self._pairs[customer] = found
         return found
+
+    def excluded(self, customer: str | None) -> frozenset[Pair]:
+        """The pairs of the whole chain not designed for ``customer``: designed only for
+        other customers (a few, next to the whole chain's)."""
+        if customer is None:
+            return frozenset()
+        restricted = set().union(*self.only.values()).difference(self.everyone)
+        return frozenset(restricted.difference(self.only.get(customer, ())))
 
 
 def designed_handoffs(model: ServiceModel, customer: str | None = None) -> frozenset[Pair]:
@@ -368,11 +374,16 @@ class _Counts:
 
 
 class _Part:
-    """The counts of one answer (one customer's cases, or all), hand-offs as role numbers."""
+    """The counts of one answer (one customer's cases, or all), hand-offs as role numbers.
+
+    ``keys`` and ``counts`` are aligned lists; ``repeats`` says how many times a case
+    showed a hand-off again (its cases are its count less its repeats).
+    """
 
     def __init__(self) -> None:
-        self.counts: dict[int, int] = {}
-        self.case_counts: dict[int, int] = {}
+        self.keys: list[int] = []
+        self.counts: list[int] = []
+        self.repeats: dict[int, int] = {}
         self.examples: dict[int, list[tuple[int, str]]] = {}
         self.rework: dict[int, int] = {}
         self.unknown: dict[int, int] = {}
@@ -383,20 +394,34 @@ def _parts(counts: _Counts, customers: int) -> tuple[_Part, list[_Part]]:
     """The counts split by customer (0: none, then each customer), and added up."""
     whole, parts = _Part(), [_Part() for _ in range(customers)]
     bits, mask = counts.pair_bits, counts.pair_mask
-    repeats = counts.repeats
+    overall: Counter[int] = Counter()
     for key, n in counts.counts.items():
-        pair, part = key & mask, parts[key >> bits]
-        part.counts[pair] = n
-        part.case_counts[pair] = n - repeats.get(key, 0)
-    for key, n in counts.rework.items():
-        parts[key >> bits].rework[key & mask] = n
+        part = parts[key >> bits]
+        part.keys.append(key & mask)
+        part.counts.append(n)
+    if len(parts) == 1 or sum(1 for p in parts if p.keys) <= 1:
+        only = next((p for p in parts if p.keys), parts[0])
+        whole.keys, whole.counts = only.keys, only.counts
+    else:
+        for key, n in counts.counts.items():
+            overall[key & mask] += n
+        whole.keys, whole.counts = list(overall), list(overall.values())
+    for source, table in ((counts.repeats, "repeats"), (counts.rework, "rework")):
+        total: dict[int, int] = getattr(whole, table)
+        for key, n in source.items():
+            if n:
+                pair = key & mask
+                getattr(parts[key >> bits], table)[pair] = n
+                total[pair] = total.get(pair, 0) + n
     for key, shown in counts.examples.items():
         pair = key & mask
         parts[key >> bits].examples[pair] = shown
         mine = whole.examples.get(pair)
         whole.examples[pair] = shown if mine is None else sorted([*mine, *shown])[:EXAMPLES]
     for key, n in counts.unknown.items():
-        parts[key >> 32].unknown[key & 0xFFFFFFFF] = n
+        role = key & 0xFFFFFFFF
+        parts[key >> 32].unknown[role] = n
+        whole.unknown[role] = whole.unknown.get(role, 0) + n
     for number, part in enumerate(parts):
         part.cases = counts.cases[number]
         part.events = counts.events[number]
@@ -406,10 +431,6 @@ def _parts(counts: _Counts, customers: int) -> tuple[_Part, list[_Part]]:
         whole.events += part.events
         whole.rework_cases += part.rework_cases
         whole.left_out += part.left_out
-        for table in ("counts", "case_counts", "rework", "unknown"):
-            mine, theirs = getattr(whole, table), getattr(part, table)
-            for key, n in theirs.items():
-                mine[key] = mine.get(key, 0) + n
     return whole, parts
 
 
@@ -418,22 +439,37 @@ def _answer(
     names: Sequence[str],
     role_bits: int,
     designed_keys: frozenset[int],
-    design: frozenset[Pair],
+    excluded_keys: frozenset[int],
+    designs: tuple[frozenset[Pair], frozenset[Pair]],
     customers: Mapping[str, Conformance],
     model: ServiceModel,
 ) -> Conformance:
-    """The answer for one part. Role numbers sort as role ids do, so keys sort as pairs."""
-    counts, case_counts, examples = part.counts, part.case_counts, part.examples
+    """The answer for one part. Role numbers sort as role ids do, so keys sort as pairs.
+
+    A hand-off is designed when it is in ``designed_keys`` and not in ``excluded_keys``
+    (designed for other customers only).
+    """
+    examples, repeats = part.examples, part.repeats
     role_mask, pair_bits = (1 << role_bits) - 1, 2 * role_bits
     pair_mask = (1 << pair_bits) - 1
-    top = max(counts.values(), default=0)
-    order = sorted((top - n) << pair_bits | key for key, n in counts.items())
+    top = max(part.counts, default=0)
+    order = sorted(
+        map(
+            operator.or_,
+            map(operator.lshift, map(operator.sub, repeat(top), part.counts), repeat(pair_bits)),
+            part.keys,
+        )
+    )
     keys = list(map(operator.and_, order, repeat(pair_mask)))
+    numbers = list(map(operator.sub, repeat(top), map(operator.rshift, order, repeat(pair_bits))))
     givers = list(map(names.__getitem__, map(operator.rshift, keys, repeat(role_bits))))
     receivers = list(map(names.__getitem__, map(operator.and_, keys, repeat(role_mask))))
-    numbers = list(map(counts.__getitem__, keys))
-    in_cases = list(map(case_counts.__getitem__, keys))
+    in_cases = (
+        list(map(operator.sub, numbers, map(repeats.get, keys, repeat(0)))) if repeats else numbers
+    )
     is_designed = list(map(designed_keys.__contains__, keys))
+    if excluded_keys:
+        is_designed = [d and k not in excluded_keys for d, k in zip(is_designed, keys, strict=True)]
     rows = list(zip(givers, receivers, numbers, in_cases, repeat((), len(keys)), strict=True))
     designed = list(map(HandoffCount._make, compress(rows, is_designed)))
     undocumented = [
@@ -442,7 +478,7 @@ def _answer(
             zip(rows, keys, strict=True), map(operator.not_, is_designed)
         )
     ]
-    total = sum(counts.values())
+    total = sum(numbers)
     conforming = sum(h.count for h in designed)
     rework = sorted(part.rework.items(), key=lambda item: (-item[1], item[0]))
     return Conformance(
@@ -464,7 +500,8 @@ def _answer(
             ),
         ),
         customers=FrozenDict(customers),
-        design=design,
+        design=designs[0],
+        excluded=designs[1],
         model=model,
     )
 
@@ -588,12 +625,10 @@ class _Log:
             numbers[a] << rb | numbers[b] for a, b in self.design.pairs(None)
         )
         #: Hand-offs (with their customer) designed in the chain but not for the customer.
-        whole = self.design.pairs(None)
         self.exceptions = frozenset(
             number << pb | numbers[a] << rb | numbers[b]
             for number, customer in enumerate(self.customer_names)
-            if customer is not None and self.design.pairs(customer) is not whole
-            for a, b in whole.difference(self.design.pairs(customer))
+            for a, b in self.design.excluded(customer)
         )
         self.has_customer = False
         self.who_column = names["resource"] if roles_of is not None else names["role"]
@@ -1132,21 +1167,20 @@ class _Log:
     def answer(self) -> Conformance:
         model, names = self.model, self.role_names
         whole, parts = _parts(self.counts, len(self.customer_names))
-        numbers = self.role_numbers
+        numbers, rb = self.role_numbers, self.rb
+        chain = self.design.pairs(None)
         customers = {}
         for number, part in enumerate(parts):
             customer = self.customer_names[number]
             if customer is None or not part.cases:
                 continue
-            design = self.design.pairs(customer)
-            keys = (
-                self.designed_all
-                if design is self.design.pairs(None)
-                else frozenset(numbers[a] << self.rb | numbers[b] for a, b in design)
+            excluded = self.design.excluded(customer)
+            keys = frozenset(numbers[a] << rb | numbers[b] for a, b in excluded)
+            customers[customer] = _answer(
+                part, names, rb, self.designed_all, keys, (chain, excluded), {}, model
             )
-            customers[customer] = _answer(part, names, self.rb, keys, design, {}, model)
         return _answer(
-            whole, names, self.rb, self.designed_all, self.design.pairs(None), customers, model
+            whole, names, rb, self.designed_all, frozenset(), (chain, frozenset()), customers, model
         )
 
 
