@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from servicekit._runtime import later
+from servicekit._runtime import gc_paused, later
 from servicekit.evidence.columns import complaint_columns
 from servicekit.evidence.reading import Reading, open_table
 from servicekit.model.service_model import ServiceModel
@@ -395,7 +395,14 @@ def attribute(
         serve, a count that is not a whole number, a missing column.
     """
     names = complaint_columns(columns)
-    counts = _read_groups(model, complaints, names)
+    with gc_paused():
+        return _attribute(model, _read_groups(model, complaints, names))
+
+
+def _attribute(
+    model: ServiceModel, counts: Mapping[tuple[str, str, str | None], int]
+) -> Attribution:
+    """The attribution of complaint counts by (touchpoint, category, customer)."""
     chain = model.chain
     groups: list[ComplaintGroup] = []
     by_fail_point: dict[tuple[str, str], float] = {}
