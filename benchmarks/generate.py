@@ -33,6 +33,7 @@ import math
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 CATEGORIES = ("stain", "lost-item", "delay", "billing", "damage", "wrong-info")
 
@@ -185,6 +186,85 @@ def model_text(nodes: int, seed: int = 0, required: float = REQUIRED) -> str:
         "    statement: Judge your work by what the person receiving it values.\n"
     )
     return "".join(out)
+
+
+# --- evidence: hand-off logs and complaints ------------------------------------------------
+
+
+def write_log(model: Any, events: int, path: Path, seed: int = 0) -> int:
+    """Write a CSV hand-off log of about ``events`` events for ``model``; return the count.
+
+    Each case starts where work starts (a role nobody hands work to) and follows designed
+    hand-offs towards the front line, for up to 20 events, ending at a role that hands
+    nothing on; 2% of the time a role takes its own habitual shortcut instead, a hand-off
+    nobody designed (one per role, as in real services). Cases are written grouped,
+    events in time order, with the usual XES / pm4py columns (case, activity, role,
+    resource, time with an offset, customer).
+    """
+    rng = random.Random(seed)
+    roles = sorted(model.roles)
+    serves = {r: [h.to for h in model.roles[r].serves] for r in roles}
+    shortcut = {r: rng.choice(roles) for r in roles}
+    received = {t for following in serves.values() for t in following}
+    starters = [r for r in roles if serves[r] and r not in received] or [
+        r for r in roles if serves[r]
+    ]
+    customers = sorted(model.customers)
+    written = 0
+    case = 0
+    minute = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(
+            "case:concept:name,concept:name,org:role,org:resource,time:timestamp,case:customer\n"
+        )
+        while written < events:
+            case += 1
+            role = rng.choice(starters)
+            customer = rng.choice(customers)
+            minute += rng.randint(1, 5)
+            at = minute
+            lines = []
+            for _ in range(20):
+                stamp = f"2024-{1 + at // 43200 % 12:02d}-{1 + at // 1440 % 28:02d}T"
+                stamp += f"{at // 60 % 24:02d}:{at % 60:02d}:00+01:00"
+                lines.append(f"case-{case},work,{role},p-{role},{stamp},{customer}\n")
+                following = serves[role]
+                if rng.random() < 0.02:
+                    role = shortcut[role]
+                elif following:
+                    role = rng.choice(following)
+                else:
+                    break
+                at += rng.randint(1, 30)
+            out.write("".join(lines))
+            written += len(lines)
+    return written
+
+
+def write_complaints(model: Any, rows: int, path: Path, touchpoints: int, seed: int = 0) -> int:
+    """Write a CSV of ``rows`` complaints at ``touchpoints`` touchpoints of ``model``.
+
+    Complaints concentrate where a real organisation's do: on a few busy touchpoints with
+    work upstream of them, in three categories each; each row is one week's count of one
+    (columns week, touchpoint, category, customer, count, the customer left empty).
+    """
+    rng = random.Random(seed)
+    candidates = sorted(model.touchpoints)
+    rng.shuffle(candidates)
+    chosen: list[str] = []
+    for touchpoint in candidates:
+        if len(chosen) == touchpoints:
+            break
+        if len(model.chain.upstream(touchpoint, depth=3)) > 20:
+            chosen.append(touchpoint)
+    categories = {t: rng.sample(CATEGORIES, 3) for t in chosen}
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("week,touchpoint,category,customer,count\n")
+        for n in range(rows):
+            touchpoint = rng.choice(chosen)
+            category = rng.choice(categories[touchpoint])
+            out.write(f"2024-W{1 + n % 52:02d},{touchpoint},{category},,{rng.randint(1, 3)}\n")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

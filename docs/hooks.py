@@ -7,9 +7,10 @@ Two fenced-block languages become diagrams:
 ``servicekit-diagram``
     The arguments of ``servicekit diagram`` (a model path, relative to the
     project root, and optionally ``--focus NODE``, ``--depth N``, ``--select
-    SELECTOR`` and ``--by department``). The hook loads the model and draws it
-    with ``ServiceChain.to_mermaid`` (or the roll-up's Mermaid), so a diagram in
-    the docs can never drift from the model it shows.
+    SELECTOR``, ``--by department``, ``--customer ID`` and ``--log FILE``). The hook
+    loads the model and draws it with ``ServiceChain.to_mermaid`` (the roll-up's
+    Mermaid with ``--by``; with a log, ``model.conformance(log).to_mermaid()``), so a
+    diagram in the docs can never drift from the model it shows.
 
 Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``
 hands to the vendored ``mermaid.min.js``. Material for MkDocs' own Mermaid
@@ -49,6 +50,7 @@ def diagram_source(arguments: str) -> str:
     parser.add_argument("--select", action="append")
     parser.add_argument("--by")
     parser.add_argument("--customer")
+    parser.add_argument("--log")
     args = parser.parse_args(shlex.split(arguments))
     model = servicekit.load(ROOT / args.model)
     selected = model.chain.select(*args.select) if args.select else None
@@ -65,6 +67,7 @@ def diagram_source(arguments: str) -> str:
         depth=args.depth,
         select=selected,
         customer=args.customer,
+        observed=model.conformance(ROOT / args.log) if args.log else None,
     )
 
 

@@ -1,7 +1,7 @@
 """The layout holds: data flows one way through the stages, and the tests keep their own rules.
 
 The package's stages, in the order data flows through them, are ``model``,
-``readwrite``, ``chain``, ``culture``, ``render`` and ``cli``; the modules at the top
+``readwrite``, ``chain``, ``culture``, ``evidence``, ``render`` and ``cli``; the modules at the top
 (``errors``, ``_runtime``, ``_words``) come before all of them. A module may import only
 from its own stage or an earlier one, counting imports inside functions (imports under
 ``if TYPE_CHECKING:`` never run and are left out), so the import graph has no cycle.
@@ -22,7 +22,7 @@ SRC = ROOT / "src"
 PACKAGE = SRC / "servicekit"
 
 #: The stages in the order data flows through them; the package's own face comes last.
-STAGES = ("base", "model", "readwrite", "chain", "culture", "render", "cli", "face")
+STAGES = ("base", "model", "readwrite", "chain", "culture", "evidence", "render", "cli", "face")
 
 
 def _module(path: Path) -> str:

@@ -21,6 +21,7 @@ import attrs
 
 __all__ = [
     "AuditSettingError",
+    "EvidenceError",
     "MissingExtraError",
     "ModelError",
     "NotInChainError",
@@ -78,9 +79,12 @@ class Problem:
 
     @property
     def location(self) -> str:
-        """``path:line:column``, or the bare path when there is no line."""
+        """``path:line:column``, or the bare path when there is no line; a row of evidence
+        (``kind`` ``row``) without a column is ``path:line``."""
         if self.line is None:
             return self.path
+        if self.column is None and self.kind == ROW:
+            return f"{self.path}:{self.line}"
         return f"{self.path}:{self.line}:{self.column or 1}"
 
     def __str__(self) -> str:
@@ -116,6 +120,41 @@ class ModelError(ServicekitError, ValueError):
     a.yaml:3:1: error: x
     >>> len(err.problems)
     2
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
+
+#: The ``kind`` of a problem with a row of evidence (a complaints file, a hand-off log):
+#: its ``field`` is the column, its ``value`` the cell, and it is placed at ``file:line``.
+ROW = "row"
+
+
+class EvidenceError(ServicekitError, ValueError):
+    """Evidence (complaints, a hand-off log) that cannot be read, with every problem found.
+
+    Each :class:`Problem` is placed at the row it is about, ``file:line`` (lines count
+    from 1, the header being line 1; rows of a DataFrame or of an iterable of mappings
+    count from 1 too), and names the column, the bad value and, for an unknown id, the
+    nearest known ones. The command line prints each and exits 2.
+
+    Examples
+    --------
+    >>> err = EvidenceError([Problem(path="log.csv", line=3, kind=ROW, field=("org:role",),
+    ...                              message="unknown role 'spoter'",
+    ...                              hint="did you mean 'spotter'?")])
+    >>> print(err)
+    log.csv:3: error: unknown role 'spoter'; did you mean 'spotter'?
     """
 
     problems: tuple[Problem, ...]

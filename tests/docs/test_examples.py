@@ -159,3 +159,14 @@ def test_every_script_is_exercised() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     for script in SCRIPTS:
         assert f'"examples/{script.name}"' in source, script.name
+
+
+def test_the_simulated_evidence_is_regenerated_byte_for_byte(tmp_path: Path) -> None:
+    """examples/simulate_evidence.py, seeded, writes exactly the files examples/evidence holds."""
+    done = _run("examples/simulate_evidence.py", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Simulating a quarter of complaints")
+    shipped = sorted(p.name for p in (EXAMPLES / "evidence").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == shipped
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (EXAMPLES / "evidence" / name).read_bytes(), name

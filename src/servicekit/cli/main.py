@@ -125,9 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _failed(command: Command, err: Exception) -> int:
     """The exit code of a command that raised ``err``, after saying what went wrong."""
-    from servicekit.errors import ModelError, ServicekitError
+    from servicekit.errors import EvidenceError, ModelError, ServicekitError
 
-    if isinstance(err, ModelError):
+    if isinstance(err, ModelError | EvidenceError):
         _flush()
         for problem in err.problems:
             sys.stderr.write(f"{problem}\n")

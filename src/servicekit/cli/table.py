@@ -79,6 +79,49 @@ def _select() -> Argument:
     )
 
 
+# --- evidence: complaints and hand-off logs ---------------------------------------------------
+
+
+def _evidence_file(help: str) -> Argument:
+    return Argument(("file",), {"metavar": "FILE", "help": help})
+
+
+def _columns() -> Argument:
+    return Argument(
+        ("--column",),
+        {
+            "metavar": "SHORT=COLUMN",
+            "action": "append",
+            "default": [],
+            "help": "read SHORT (case, role, resource, time, customer, touchpoint, category, "
+            "count) from COLUMN of the file (repeatable)",
+        },
+    )
+
+
+#: How a hand-off log is read: its columns, people mapped to roles, unknown roles.
+_LOG_OPTIONS = (
+    _columns(),
+    Argument(
+        ("--roles",),
+        {
+            "metavar": "FILE",
+            "default": None,
+            "help": "a CSV file with columns resource,role: the log names people (its "
+            "resource column) and this maps them to roles",
+        },
+    ),
+    Argument(
+        ("--unknown-roles",),
+        {
+            "choices": ("error", "ignore"),
+            "default": "error",
+            "help": "a role the model does not have is an error (default), or its hand-offs "
+            "are left out of every count",
+        },
+    ),
+)
+
 _PREFIX = "servicekit.cli.commands."
 
 #: Every command, in the order ``--help`` lists them.
@@ -172,6 +215,39 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "attribute",
+        "attribute complaints to the upstream work that most likely caused them",
+        _PREFIX + "attribute",
+        formats=("text", "json", "csv", "markdown"),
+        arguments=(
+            _evidence_file(
+                "complaints: a CSV file with columns touchpoint, category and "
+                "optionally customer and count"
+            ),
+            _columns(),
+        ),
+    ),
+    Command(
+        "conform",
+        "set the hand-offs of a log against the designed chain",
+        _PREFIX + "conform",
+        formats=("text", "json", "csv", "markdown"),
+        arguments=(
+            _evidence_file("a hand-off log: CSV, or XES (.xes, .xes.gz)"),
+            *_LOG_OPTIONS,
+            Argument(
+                ("--fail-on",),
+                {
+                    "choices": ("undocumented", "unobserved"),
+                    "action": "append",
+                    "default": [],
+                    "help": "exit 1 when the log shows an undocumented hand-off, or a designed "
+                    "one is never observed, overall or for a customer (repeatable)",
+                },
+            ),
+        ),
+    ),
+    Command(
         "diagram",
         "the chain as a service-blueprint diagram",
         _PREFIX + "diagram",
@@ -196,6 +272,16 @@ COMMANDS: tuple[Command, ...] = (
                 },
             ),
             _customer(),
+            Argument(
+                ("--log",),
+                {
+                    "metavar": "FILE",
+                    "default": None,
+                    "help": "a hand-off log: label hand-offs with how often the log shows "
+                    "them, and draw undocumented ones dashed",
+                },
+            ),
+            *_LOG_OPTIONS,
         ),
     ),
     Command(

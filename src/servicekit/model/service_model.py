@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from servicekit.culture.audit import Findings
     from servicekit.culture.guide import ScenarioGuide
     from servicekit.culture.mapping import Applicability, Coverage
+    from servicekit.evidence.attribution import Attribution
+    from servicekit.evidence.conformance import Conformance
 
 __all__ = ["ServiceModel"]
 
@@ -511,6 +513,46 @@ class ServiceModel:
         ``rules`` is laid over the model's own ``audit:`` settings.
         """
         found: Findings = later("servicekit.culture.audit").audit(self, rules=rules)
+        return found
+
+    # -- evidence (answered by servicekit.evidence) ---------------------------------------
+
+    def attribute(
+        self, complaints: Any, *, columns: Mapping[str, str] | None = None
+    ) -> Attribution:
+        """Attribute real complaints to the upstream work that most likely caused them.
+
+        ``complaints`` is a CSV path, a pandas DataFrame or an iterable of mappings with
+        columns ``touchpoint``, ``category`` and optionally ``customer`` and ``count``
+        (``columns`` renames them: ``{"category": "reason"}``). See
+        :func:`servicekit.evidence.attribution.attribute`.
+        """
+        found: Attribution = later("servicekit.evidence.attribution").attribute(
+            self, complaints, columns=columns
+        )
+        return found
+
+    def conformance(
+        self,
+        log: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+        resource_roles: Any = None,
+        unknown_roles: str = "error",
+    ) -> Conformance:
+        """Set the hand-offs a log shows against the hand-offs this model designs.
+
+        ``log`` is a CSV or XES path, a pandas DataFrame or an iterable of mappings, with
+        XES-named columns by default. See
+        :func:`servicekit.evidence.conformance.conformance`.
+        """
+        found: Conformance = later("servicekit.evidence.conformance").conformance(
+            self,
+            log,
+            columns=columns,
+            resource_roles=resource_roles,
+            unknown_roles=unknown_roles,
+        )
         return found
 
     # -- notebooks (answered by servicekit.render) ----------------------------------------

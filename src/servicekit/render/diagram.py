@@ -14,7 +14,11 @@ back behind the line (a drop-off feeding the plant) is drawn downwards.
 
 Both functions take the same arguments and draw the same nodes and edges.
 ``focus`` limits the diagram to a node and everything up- or downstream of it
-within ``depth`` hand-offs; ``customer`` draws that customer's chain.
+within ``depth`` hand-offs; ``customer`` draws that customer's chain. ``observed`` (a
+:class:`~servicekit.evidence.conformance.Conformance`, what a hand-off log shows)
+overlays the evidence on the design: each hand-off is labelled with how often the
+log shows it (``never observed`` when it does not), and each undocumented hand-off
+the log shows is drawn as a dashed purple arrow with its count.
 
 Examples
 --------
@@ -56,6 +60,7 @@ import networkx as nx
 from servicekit._words import listed, plural
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.errors import UsageError
+from servicekit.evidence.conformance import Conformance
 from servicekit.model.entities import FailPoint, Handoff
 from servicekit.render.rows import percent
 
@@ -88,6 +93,8 @@ _LANE_COLOURS = {
 _FAIL = "#b91c1c"
 _REQUIRED = "#6d28d9"
 _TEXT = "#1f2937"
+#: The colour of undocumented hand-offs: observed in a log, absent from the model.
+_UNDOCUMENTED = "#7c3aed"
 
 
 class Lane(NamedTuple):
@@ -100,7 +107,11 @@ class Lane(NamedTuple):
 
 class Edge(NamedTuple):
     """An arrow: its ends, its ``kind`` (as on the chain's edges), label and fail points,
-    and whether the hand-off is required."""
+    and whether the hand-off is required.
+
+    ``observed`` is how often a hand-off log shows a hand-off (``None`` without a log);
+    an ``undocumented`` edge is one the log shows and the model does not have.
+    """
 
     source: str
     target: str
@@ -108,6 +119,7 @@ class Edge(NamedTuple):
     label: str
     fail_points: tuple[str, ...]
     required: bool = False
+    observed: int | None = None
 
 
 class Blueprint(NamedTuple):
@@ -137,7 +149,7 @@ _LANES = (
 #: The lanes that make up the front stage, seen by customers.
 _FRONT_STAGE = ("touchpoints", "front_line")
 #: Edges are listed hand-offs first, then the front stage, then the customers.
-_EDGE_ORDER = {"handoff": 0, "feeds": 1, "serves": 2, "customer": 3}
+_EDGE_ORDER = {"handoff": 0, "undocumented": 0, "feeds": 1, "serves": 2, "customer": 3}
 _LANE_CLASS = {
     "customers": "customer",
     "touchpoints": "touchpoint",
@@ -167,6 +179,7 @@ def blueprint(
     depth: int | None = None,
     select: Collection[str] | None = None,
     customer: str | None = None,
+    observed: Conformance | None = None,
 ) -> Blueprint:
     """The lanes, labels and edges of ``chain``'s blueprint, limited to ``focus`` when given.
 
@@ -185,6 +198,9 @@ def blueprint(
         edges between them; with ``focus``, the nodes both keep.
     customer : str, optional
         Draw this customer's chain: the hand-offs for them, the touchpoints serving them.
+    observed : Conformance, optional
+        What a hand-off log shows: each hand-off then carries its observed count,
+        and the undocumented hand-offs are added as edges of kind ``undocumented``.
 
     Raises
     ------
@@ -241,6 +257,7 @@ def blueprint(
                     f"fail point: {_fail_point_label(fp)}" for fp in entity.fail_points
                 )
     order = {node: i for i, node in enumerate(labels)}
+    counts = _observed_counts(observed)
     edges: list[Edge] = []
     for source, target, data in view.edges(data=True):
         if source not in order or target not in order:
@@ -249,15 +266,40 @@ def blueprint(
         label = ""
         fail_points: tuple[str, ...] = ()
         required = False
+        seen: int | None = None
         if kind == "handoff":
             handoffs = tuple(h for h in data["handoffs"] if h.admits(customer))
             label, fail_points = _handoff_label(handoffs)
             required = any(h.required for h in handoffs)
+            if counts is not None:
+                seen = counts.get((source, target), 0)
         elif kind == "feeds":
             label = "feeds"
-        edges.append(Edge(source, target, kind, label, fail_points, required))
+        edges.append(Edge(source, target, kind, label, fail_points, required, seen))
+    if observed is not None:
+        for handoff in observed.undocumented:
+            if handoff.from_ in order and handoff.to in order:
+                edges.append(
+                    Edge(handoff.from_, handoff.to, "undocumented", "", (), observed=handoff.count)
+                )
     edges.sort(key=lambda e: (_EDGE_ORDER[e.kind], order[e.source], order[e.target]))
     return Blueprint(model.name, focus, lanes, labels, tuple(edges), notes)
+
+
+def _observed_counts(observed: Conformance | None) -> dict[tuple[str, str], int] | None:
+    """(giver, receiver) -> how often the log shows the hand-off; ``None`` without a log."""
+    if observed is None:
+        return None
+    return {(h.from_, h.to): h.count for h in (*observed.designed, *observed.undocumented)}
+
+
+def _observed_label(edge: Edge) -> str | None:
+    """What an edge says of the log: ``observed 12x``, ``never observed``, ``undocumented``."""
+    if edge.observed is None:
+        return None
+    if edge.kind == "undocumented":
+        return f"undocumented: observed {edge.observed}x"
+    return f"observed {edge.observed}x" if edge.observed else "never observed"
 
 
 # --- Mermaid ---------------------------------------------------------------------------------
@@ -321,6 +363,7 @@ def to_mermaid(
     depth: int | None = None,
     select: Collection[str] | None = None,
     customer: str | None = None,
+    observed: Conformance | None = None,
 ) -> str:
     """The chain as a Mermaid flowchart laid out like a service blueprint.
 
@@ -340,6 +383,9 @@ def to_mermaid(
         The hops from ``focus`` to keep; all of them when ``None``.
     select : collection of str, optional
         Draw only these nodes (a selection) and the edges between them.
+    observed : Conformance, optional
+        What a hand-off log shows (``model.conformance(log)``): hand-offs are labelled
+        with their observed counts, undocumented ones drawn as dashed purple arrows.
 
     Returns
     -------
@@ -362,7 +408,9 @@ def to_mermaid(
     >>> 'r_tagger ==>|"tagged garment<br/>fail point: wrong-tag (1%)"| r_spotter' in text
     True
     """
-    plan = blueprint(chain, focus=focus, depth=depth, select=select, customer=customer)
+    plan = blueprint(
+        chain, focus=focus, depth=depth, select=select, customer=customer, observed=observed
+    )
     ids = _mermaid_ids(plan)
     shapes = {
         "customers": '(["{}"])',
@@ -406,19 +454,25 @@ def to_mermaid(
     lane_of = {node: i for i, lane in enumerate(plan.lanes) for node in lane.nodes}
     failing: list[int] = []
     required: list[int] = []
+    undocumented: list[int] = []
     for index, edge in enumerate(plan.edges):
         parts = ["required"] if edge.required else []
         parts += [_mermaid_text(edge.label)] if edge.label else []
         parts.extend(f"fail point: {_mermaid_text(fp)}" for fp in edge.fail_points)
+        seen = _observed_label(edge)
+        if seen is not None:
+            parts.append(seen)
         if edge.fail_points:
             failing.append(index)
         elif edge.required:
             required.append(index)
+        if edge.kind == "undocumented":
+            undocumented.append(index)
         style = (
             "thick"
             if edge.fail_points or edge.required
             else "dotted"
-            if edge.kind == "feeds"
+            if edge.kind in ("feeds", "undocumented")
             else "plain"
         )
         source, target = ids[edge.source], ids[edge.target]
@@ -456,6 +510,11 @@ def to_mermaid(
             f"    linkStyle {','.join(map(str, required))} "
             f"stroke:{_REQUIRED},stroke-width:3px,color:{_REQUIRED}"
         )
+    if undocumented:
+        lines.append(
+            f"    linkStyle {','.join(map(str, undocumented))} "
+            f"stroke:{_UNDOCUMENTED},stroke-width:2px,stroke-dasharray:6 4,color:{_UNDOCUMENTED}"
+        )
     for lane in plan.lanes:
         fill, stroke = _LANE_COLOURS[lane.key]
         dashed = ",stroke-dasharray:6 4" if lane.key == "back_office" else ""
@@ -489,6 +548,7 @@ def to_dot(
     depth: int | None = None,
     select: Collection[str] | None = None,
     customer: str | None = None,
+    observed: Conformance | None = None,
 ) -> str:
     """The chain as a Graphviz DOT digraph laid out like a service blueprint.
 
@@ -507,6 +567,8 @@ def to_dot(
         The hops from ``focus`` to keep; all of them when ``None``.
     select : collection of str, optional
         Draw only these nodes (a selection) and the edges between them.
+    observed : Conformance, optional
+        What a hand-off log shows, drawn as :func:`to_mermaid` draws it.
 
     Returns
     -------
@@ -540,7 +602,9 @@ def to_dot(
     }
     <BLANKLINE>
     """  # noqa: E501
-    plan = blueprint(chain, focus=focus, depth=depth, select=select, customer=customer)
+    plan = blueprint(
+        chain, focus=focus, depth=depth, select=select, customer=customer, observed=observed
+    )
     shapes = {
         "customers": "ellipse",
         "touchpoints": "hexagon",
@@ -594,6 +658,9 @@ def to_dot(
         parts = ["required"] if edge.required else []
         parts += [" ".join(edge.label.split())] if edge.label else []
         parts.extend(f"fail point: {' '.join(fp.split())}" for fp in edge.fail_points)
+        seen = _observed_label(edge)
+        if seen is not None:
+            parts.append(seen)
         attributes = []
         if parts:
             label = "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
@@ -602,6 +669,10 @@ def to_dot(
             attributes.append(f'color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2')
         elif edge.required:
             attributes.append(f'color="{_REQUIRED}", fontcolor="{_REQUIRED}", penwidth=2')
+        elif edge.kind == "undocumented":
+            attributes.append(
+                f'style=dashed, color="{_UNDOCUMENTED}", fontcolor="{_UNDOCUMENTED}", penwidth=2'
+            )
         if edge.required:
             attributes.append("arrowhead=normalnormal")
         elif edge.kind == "feeds":

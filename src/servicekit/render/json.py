@@ -24,11 +24,15 @@ from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
 from servicekit.errors import Problem
+from servicekit.evidence.attribution import Attribution
+from servicekit.evidence.conformance import Conformance, HandoffCount
 from servicekit.model.data import entity_data
 from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
 
 __all__ = [
+    "attribution_json",
+    "conformance_json",
     "coverage_json",
     "critical_json",
     "diff_json",
@@ -350,5 +354,100 @@ def diff_json(change: ModelDiff) -> dict[str, Any]:
         "findings": {
             "new": findings_json(change.new_findings)["findings"],
             "resolved": findings_json(change.resolved_findings)["findings"],
+        },
+    }
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def attribution_json(found: Attribution) -> dict[str, Any]:
+    """``{"groups", "by_fail_point", "by_role", "by_department", "unexplained"}``, and the
+    total ``complaints``.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> found = servicekit.load_example().attribute(
+    ...     [{"touchpoint": "pickup", "category": "lost-item", "count": "3"}])
+    >>> attribution_json(found)["groups"][0]["assigned"][0]
+    {'role': 'organizer', 'receiver': 'cashier', 'fail_point': 'wrong-hook', 'share': 0.666666666667, 'complaints': 2.0}
+    """  # noqa: E501
+    return {
+        "groups": [
+            {
+                "touchpoint": g.touchpoint,
+                "category": g.category,
+                "customer": g.customer,
+                "count": g.count,
+                "assigned": [
+                    {
+                        "role": a.role,
+                        "receiver": a.receiver,
+                        "fail_point": a.fail_point,
+                        "share": number(a.share),
+                        "complaints": number(a.complaints),
+                    }
+                    for a in g.assigned
+                ],
+                "possible": [{"role": p.role, "fail_point": p.fail_point} for p in g.possible],
+                "unexplained": g.unexplained,
+            }
+            for g in found.groups
+        ],
+        "by_fail_point": [
+            {"fail_point": f.fail_point, "role": f.role, "complaints": number(f.complaints)}
+            for f in found.by_fail_point
+        ],
+        "by_role": [
+            {
+                "role": r.role,
+                "kind": r.kind,
+                "department": r.department,
+                "complaints": number(r.complaints),
+                "programs": list(r.programs),
+                "gap": r.gap,
+            }
+            for r in found.by_role
+        ],
+        "by_department": [
+            {"department": d.department, "complaints": number(d.complaints)}
+            for d in found.by_department
+        ],
+        "unexplained": found.unexplained,
+        "complaints": found.complaints,
+    }
+
+
+def _counted(h: HandoffCount, *, cases: bool = True, examples: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {"from": h.from_, "to": h.to, "count": h.count}
+    if cases:
+        data["cases"] = h.cases
+    if examples:
+        data["examples"] = list(h.examples)
+    return data
+
+
+def conformance_json(found: Conformance) -> dict[str, Any]:
+    """``{"cases", "events", "fitness", "designed", "unobserved", "undocumented",
+    "unknown_roles", "left_out", "rework", "shares", "customers"}``; each customer's
+    answer has the same keys."""
+    return {
+        "cases": found.cases,
+        "events": found.events,
+        "fitness": None if found.fitness is None else number(found.fitness),
+        "designed": [_counted(h) for h in found.designed],
+        "unobserved": [{"from": h.from_, "to": h.to} for h in found.unobserved],
+        "undocumented": [_counted(h, examples=True) for h in found.undocumented],
+        "unknown_roles": [{"role": r.role, "events": r.events} for r in found.unknown_roles],
+        "left_out": found.left_out,
+        "rework": {
+            "count": found.rework.count,
+            "cases": found.rework.cases,
+            "pairs": [_counted(p, cases=False) for p in found.rework.pairs],
+        },
+        "shares": [{"from": s.from_, "to": s.to, "share": number(s.share)} for s in found.shares],
+        "customers": {
+            customer: conformance_json(answer) for customer, answer in found.customers.items()
         },
     }

@@ -15,17 +15,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from servicekit._words import plural
 from servicekit.chain.results import Reach, Suspect
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
+from servicekit.evidence.attribution import Attribution
+from servicekit.evidence.conformance import Conformance
 from servicekit.model.service_model import ServiceModel
 from servicekit.render.rows import (
+    assigned_to,
+    complaint_count,
+    conformance_table,
     coverage_rows,
     finding_rows,
     handoff_rows,
+    percent,
     reach_rows,
     suspect_rows,
 )
@@ -33,7 +40,9 @@ from servicekit.render.tables import markdown_cell, markdown_table
 from servicekit.render.text import guide_lines, shown_value
 
 __all__ = [
+    "attribution_markdown",
     "chain_markdown",
+    "conformance_markdown",
     "coverage_markdown",
     "diff_markdown",
     "findings_markdown",
@@ -210,3 +219,98 @@ def diff_markdown(change: ModelDiff) -> str:
     else:
         lines.append("No new audit findings, none resolved.")
     return "\n".join(lines).rstrip("\n")
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def attribution_markdown(found: Attribution) -> str:
+    """Complaints attributed to upstream work: the training-gap table, then the details.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> found = servicekit.load_example().attribute(
+    ...     [{"touchpoint": "pickup", "category": "lost-item", "count": "3"}])
+    >>> print(attribution_markdown(found).splitlines()[4])
+    | 2 | organizer | person | finishing | none | **yes** |
+    """
+    lines = [
+        f"**Complaints: {found.complaints:,}**, in {plural(len(found.groups), 'group')}; "
+        f"unexplained: {found.unexplained:,}.",
+        "",
+    ]
+    lines.append(
+        markdown_table(
+            ("complaints", "role", "kind", "department", "programmes", "training gap"),
+            [
+                (
+                    complaint_count(r.complaints),
+                    r.role,
+                    r.kind,
+                    r.department or "-",
+                    ", ".join(r.programs) or "none",
+                    "**yes**" if r.gap else "no",
+                )
+                for r in found.by_role
+            ],
+            align="rlllll",
+        )
+    )
+    lines += ["", "**By fail point**", ""]
+    lines.append(
+        markdown_table(
+            ("complaints", "fail point", "made by"),
+            [(complaint_count(f.complaints), f.fail_point, f.role) for f in found.by_fail_point],
+            align="rll",
+        )
+    )
+    lines += ["", "**Groups**", ""]
+    lines.append(
+        markdown_table(
+            ("count", "touchpoint", "category", "customer", "assigned to"),
+            [
+                (g.count, g.touchpoint, g.category, g.customer or "-", assigned_to(g))
+                for g in found.groups
+            ],
+            align="rllll",
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def conformance_markdown(found: Conformance) -> str:
+    """A hand-off log against the design: fitness, then every hand-off with its status."""
+    fitness = "none" if found.fitness is None else f"{found.fitness:.3g}"
+    lines = [
+        f"**Hand-off log: {plural(found.cases, 'case')}, {plural(found.events, 'event')}**; "
+        f"fitness {fitness}; rework {plural(found.rework.count, 'hand-off')} in "
+        f"{plural(found.rework.cases, 'case')}.",
+        "",
+    ]
+    _, rows = conformance_table(found, "handoffs")
+    lines.append(
+        markdown_table(
+            ("status", "hand-off", "count", "cases", "share", "examples"),
+            [
+                (
+                    f"**{r['status']}**" if r["status"] == "undocumented" else r["status"],
+                    f"{r['from']} -> {r['to']}",
+                    r["count"],
+                    r["cases"],
+                    "-" if r["share"] is None else percent(r["share"]),
+                    ", ".join(r["examples"]),
+                )
+                for r in rows
+            ],
+            align="llrrrl",
+        )
+    )
+    if found.unknown_roles:
+        lines += [
+            "",
+            "Roles the model does not have: "
+            + ", ".join(f"{r.role} ({plural(r.events, 'event')})" for r in found.unknown_roles)
+            + f"; {plural(found.left_out, 'hand-off')} left out.",
+        ]
+    return "\n".join(lines) + "\n"

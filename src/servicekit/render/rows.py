@@ -13,14 +13,25 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from servicekit.chain.results import Reach, Suspect
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Finding
 from servicekit.culture.mapping import Coverage
+from servicekit.errors import UnknownIdError
+from servicekit.evidence.attribution import Attribution, ComplaintGroup
+from servicekit.evidence.conformance import Conformance, HandoffCount
+from servicekit.render.json import number
 
 __all__ = [
+    "assigned_to",
+    "attribution_records",
+    "attribution_table",
+    "complaint_count",
+    "conformance_records",
+    "conformance_table",
     "coverage_rows",
     "finding_rows",
     "handoff_of",
@@ -112,3 +123,273 @@ def finding_rows(findings: Iterable[Finding]) -> Rows:
         ("severity", "rule", "subject", "why it matters", "what to do"),
         [(f.severity, f.rule, f.subject, f.message, f.hint) for f in findings],
     )
+
+
+# --- evidence: complaint attribution and hand-off conformance ------------------------------
+
+
+def complaint_count(value: float) -> str:
+    """A number of complaints: whole numbers as they are, shares of them to one decimal.
+
+    Examples
+    --------
+    >>> complaint_count(12.0), complaint_count(2 / 3), complaint_count(1234.04)
+    ('12', '0.7', '1,234')
+    """
+    rounded = round(value, 1)
+    return f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.1f}"
+
+
+def assigned_to(group: ComplaintGroup, most: int = 3) -> str:
+    """Where a group's complaints went, in words: fail points with their shares."""
+    if group.unexplained:
+        return "unexplained: no fail point of the model can cause them"
+    if not group.assigned:
+        causes = ", ".join(f"{p.fail_point} ({p.role})" for p in group.possible[:most])
+        return f"possible only, rates unknown: {causes}"
+    parts = [f"{a.fail_point} ({a.role}) {percent(a.share)}" for a in group.assigned[:most]]
+    if len(group.assigned) > most:
+        parts.append(f"{len(group.assigned) - most} more")
+    return ", ".join(parts)
+
+
+Records = tuple[tuple[str, ...], list[dict[str, Any]]]
+
+
+def _attribution_tables(found: Attribution) -> dict[str, Callable[[], Records]]:
+    def by_role() -> Records:
+        return (
+            ("role", "kind", "department", "complaints", "programs", "gap"),
+            [
+                {
+                    "role": r.role,
+                    "kind": r.kind,
+                    "department": r.department,
+                    "complaints": number(r.complaints),
+                    "programs": list(r.programs),
+                    "gap": r.gap,
+                }
+                for r in found.by_role
+            ],
+        )
+
+    def groups() -> Records:
+        return (
+            ("touchpoint", "category", "customer", "count", "assigned", "possible", "unexplained"),
+            [
+                {
+                    "touchpoint": g.touchpoint,
+                    "category": g.category,
+                    "customer": g.customer,
+                    "count": g.count,
+                    "assigned": number(sum(a.complaints for a in g.assigned)),
+                    "possible": len(g.possible),
+                    "unexplained": g.unexplained,
+                }
+                for g in found.groups
+            ],
+        )
+
+    def assigned() -> Records:
+        return (
+            (
+                "touchpoint",
+                "category",
+                "customer",
+                "role",
+                "receiver",
+                "fail_point",
+                "share",
+                "complaints",
+            ),
+            [
+                {
+                    "touchpoint": g.touchpoint,
+                    "category": g.category,
+                    "customer": g.customer,
+                    "role": a.role,
+                    "receiver": a.receiver,
+                    "fail_point": a.fail_point,
+                    "share": number(a.share),
+                    "complaints": number(a.complaints),
+                }
+                for g in found.groups
+                for a in g.assigned
+            ],
+        )
+
+    def possible() -> Records:
+        return (
+            ("touchpoint", "category", "customer", "role", "fail_point"),
+            [
+                {
+                    "touchpoint": g.touchpoint,
+                    "category": g.category,
+                    "customer": g.customer,
+                    "role": p.role,
+                    "fail_point": p.fail_point,
+                }
+                for g in found.groups
+                for p in g.possible
+            ],
+        )
+
+    def by_fail_point() -> Records:
+        return (
+            ("fail_point", "role", "complaints"),
+            [
+                {"fail_point": f.fail_point, "role": f.role, "complaints": number(f.complaints)}
+                for f in found.by_fail_point
+            ],
+        )
+
+    def by_department() -> Records:
+        return (
+            ("department", "complaints"),
+            [
+                {"department": d.department, "complaints": number(d.complaints)}
+                for d in found.by_department
+            ],
+        )
+
+    return {
+        "by_role": by_role,
+        "groups": groups,
+        "assigned": assigned,
+        "possible": possible,
+        "by_fail_point": by_fail_point,
+        "by_department": by_department,
+    }
+
+
+def _table(tables: dict[str, Callable[[], Records]], name: str, what: str) -> Records:
+    maker = tables.get(name)
+    if maker is None:
+        raise UnknownIdError(name, kind=f"table of {what}", candidates=list(tables))
+    return maker()
+
+
+def attribution_table(found: Attribution, name: str = "by_role") -> Records:
+    """The columns and rows (as dicts) of one table of an attribution.
+
+    Tables: ``by_role`` (the training-gap table), ``groups``, ``assigned``, ``possible``,
+    ``by_fail_point``, ``by_department``. Numbers are rounded as in JSON.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> found = servicekit.load_example().attribute(
+    ...     [{"touchpoint": "pickup", "category": "stain"}])
+    >>> attribution_table(found)[1]
+    [{'role': 'spotter', 'kind': 'person', 'department': 'cleaning', 'complaints': 1.0, 'programs': ['spotting-handbook', 'stain-school'], 'gap': False}]
+    """  # noqa: E501
+    return _table(_attribution_tables(found), name, "an attribution")
+
+
+def attribution_records(found: Attribution, name: str = "by_role") -> list[dict[str, Any]]:
+    """The rows of :func:`attribution_table` ``name``."""
+    return attribution_table(found, name)[1]
+
+
+def _handoff(h: HandoffCount) -> dict[str, Any]:
+    return {"from": h.from_, "to": h.to, "count": h.count, "cases": h.cases}
+
+
+def _conformance_tables(found: Conformance) -> dict[str, Callable[[], Records]]:
+    def handoffs() -> Records:
+        shares = {(s.from_, s.to): number(s.share) for s in found.shares}
+        rework = {(p.from_, p.to): p.count for p in found.rework.pairs}
+        rows: list[dict[str, Any]] = []
+        for status, items in (
+            ("undocumented", found.undocumented),
+            ("designed", found.designed),
+            ("unobserved", found.unobserved),
+        ):
+            for h in items:
+                pair = (h.from_, h.to)
+                rows.append(
+                    {
+                        "status": status,
+                        **_handoff(h),
+                        "share": shares.get(pair),
+                        "rework": rework.get(pair, 0),
+                        "examples": list(h.examples) if status == "undocumented" else [],
+                    }
+                )
+        return (
+            ("status", "from", "to", "count", "cases", "share", "rework", "examples"),
+            rows,
+        )
+
+    def designed() -> Records:
+        return ("from", "to", "count", "cases"), [_handoff(h) for h in found.designed]
+
+    def unobserved() -> Records:
+        return ("from", "to"), [{"from": h.from_, "to": h.to} for h in found.unobserved]
+
+    def undocumented() -> Records:
+        return (
+            ("from", "to", "count", "cases", "examples"),
+            [{**_handoff(h), "examples": list(h.examples)} for h in found.undocumented],
+        )
+
+    def unknown_roles() -> Records:
+        return ("role", "events"), [
+            {"role": r.role, "events": r.events} for r in found.unknown_roles
+        ]
+
+    def rework() -> Records:
+        return (
+            ("from", "to", "count"),
+            [{"from": p.from_, "to": p.to, "count": p.count} for p in found.rework.pairs],
+        )
+
+    def shares() -> Records:
+        return (
+            ("from", "to", "share"),
+            [{"from": s.from_, "to": s.to, "share": number(s.share)} for s in found.shares],
+        )
+
+    def customers() -> Records:
+        return (
+            ("customer", "cases", "events", "fitness", "undocumented", "unobserved", "rework"),
+            [
+                {
+                    "customer": customer,
+                    "cases": c.cases,
+                    "events": c.events,
+                    "fitness": None if c.fitness is None else number(c.fitness),
+                    "undocumented": sum(h.count for h in c.undocumented),
+                    "unobserved": len(c.unobserved),
+                    "rework": c.rework.count,
+                }
+                for customer, c in found.customers.items()
+            ],
+        )
+
+    return {
+        "handoffs": handoffs,
+        "designed": designed,
+        "unobserved": unobserved,
+        "undocumented": undocumented,
+        "unknown_roles": unknown_roles,
+        "rework": rework,
+        "shares": shares,
+        "customers": customers,
+    }
+
+
+def conformance_table(found: Conformance, name: str = "handoffs") -> Records:
+    """The columns and rows (as dicts) of one table of a conformance answer.
+
+    Tables: ``handoffs`` (every hand-off the model designs or the log shows, with its
+    ``status``: undocumented, designed or unobserved), ``designed``, ``unobserved``,
+    ``undocumented``, ``unknown_roles``, ``rework``, ``shares``, ``customers`` (one row a
+    customer: cases, events, fitness, undocumented hand-offs, unobserved ones, rework).
+    """
+    return _table(_conformance_tables(found), name, "a conformance answer")
+
+
+def conformance_records(found: Conformance, name: str = "handoffs") -> list[dict[str, Any]]:
+    """The rows of :func:`conformance_table` ``name``."""
+    return conformance_table(found, name)[1]

@@ -20,22 +20,26 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from servicekit._words import plural
+from servicekit._words import listed, plural
 from servicekit.chain.results import Reach, Root, Suspect
 from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, HandoffChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import Report
+from servicekit.evidence.attribution import Attribution
+from servicekit.evidence.conformance import Conformance, HandoffCount
 from servicekit.model.data import entity_data
 from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import SEVERITIES
-from servicekit.render.rows import handoff_of, percent
+from servicekit.render.rows import assigned_to, complaint_count, handoff_of, percent
 from servicekit.render.tables import text_table
 
 __all__ = [
     "SOURCE_SYMBOLS",
+    "attribution_text",
+    "conformance_text",
     "coverage_text",
     "critical_text",
     "diff_text",
@@ -602,5 +606,247 @@ def diff_text(change: ModelDiff) -> str:
         lines.append(
             f"In all: {', '.join(parts)} changed; "
             f"{plural(len(new), 'new finding')}, {len(resolved)} resolved."
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def _share(part: float, whole: float) -> str:
+    return percent(part / whole) if whole else "-"
+
+
+def _front_line(found: Attribution) -> dict[str, int]:
+    """The front-line roles serving where the complaints were heard, and how many each heard."""
+    heard: dict[str, int] = {}
+    if found.model is None:
+        return heard
+    for group in found.groups:
+        role = found.model.touchpoints[group.touchpoint].role
+        heard[role] = heard.get(role, 0) + group.count
+    return dict(sorted(heard.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _sentence(text: str, width: int = 88) -> list[str]:
+    return textwrap.wrap(text, width=width, break_on_hyphens=False)
+
+
+def _conclusion(found: Attribution) -> list[str]:
+    """Whose work to train, in a sentence or two: the top role, the gaps, the systems."""
+    lines: list[str] = []
+    total = found.complaints
+    heard = _front_line(found)
+    if found.by_role and heard:
+        top = found.by_role[0]
+        front = next(iter(heard))
+        made = {r.role: r.complaints for r in found.by_role}
+        theirs = made.get(front, 0.0)
+        if top.role not in heard and theirs < top.complaints:
+            lines += _sentence(
+                f"Train the {top.role}, not the {front}: {_share(top.complaints, total)} of the "
+                f"complaints come from the {top.role}'s work, "
+                + (_share(theirs, total) if theirs else "none")
+                + f" from the {front}'s."
+            )
+    gaps = found.gaps
+    if gaps:
+        names = listed(r.role for r in gaps)
+        lines += _sentence(
+            f"Training gaps: {names} "
+            + ("has" if len(gaps) == 1 else "have")
+            + " complaints from their work and no programme reaching them."
+        )
+    systems = [r for r in found.by_role if r.kind == "system"]
+    if systems:
+        lines += _sentence(
+            f"Systems: {listed(r.role for r in systems)}: complaints come from their work; "
+            "fix the system, do not train it."
+        )
+    return lines
+
+
+def attribution_text(found: Attribution) -> str:
+    """Complaints attributed to upstream work, for a service manager: whose work to train.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> found = servicekit.load_example().attribute(
+    ...     [{"touchpoint": "pickup", "category": "stain", "count": "8"}])
+    >>> print(attribution_text(found).splitlines()[3])
+    Train the spotter, not the cashier: 100% of the complaints come from the spotter's work,
+    """
+    total = found.complaints
+    assigned = found.assigned
+    lines = [
+        f"Complaints: {total:,} in {plural(len(found.groups), 'group')} "
+        "(touchpoint, category, customer)"
+    ]
+    possible_only = sum(g.count for g in found.groups if not g.assigned and g.possible)
+    summary = f"  traced to upstream work: {complaint_count(assigned)}"
+    if possible_only:
+        summary += f"; with possible causes only (rates unknown): {possible_only:,}"
+    summary += f"; unexplained: {found.unexplained:,}"
+    lines.append(summary)
+    conclusion = _conclusion(found)
+    if conclusion:
+        lines += ["", *conclusion]
+    if found.by_role:
+        lines += ["", "Whose work the complaints come from, most first:"]
+        rows = [
+            [
+                complaint_count(r.complaints),
+                _share(r.complaints, total),
+                r.role,
+                r.kind,
+                r.department or "-",
+                ", ".join(r.programs) or ("none (training gap)" if r.gap else "none"),
+            ]
+            for r in found.by_role
+        ]
+        lines.append(
+            text_table(
+                ["complaints", "share", "role", "kind", "department", "programmes reaching it"],
+                rows,
+                right=[0, 1],
+            )
+        )
+        lines += ["", "By fail point:"]
+        lines.append(
+            text_table(
+                ["complaints", "fail point", "made by"],
+                [
+                    [complaint_count(f.complaints), f.fail_point, f.role]
+                    for f in found.by_fail_point
+                ],
+                right=[0],
+            )
+        )
+        lines += ["", "By department:"]
+        lines.append(
+            text_table(
+                ["complaints", "department"],
+                [
+                    [complaint_count(d.complaints), d.department or "(none)"]
+                    for d in found.by_department
+                ],
+                right=[0],
+            )
+        )
+    lines += ["", "Groups, most complaints first:"]
+    lines.append(
+        text_table(
+            ["count", "touchpoint", "category", "customer", "assigned to"],
+            [
+                [g.count, g.touchpoint, g.category, g.customer or "-", assigned_to(g)]
+                for g in found.groups
+            ],
+            right=[0],
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def conformance_text(found: Conformance) -> str:
+    """What a hand-off log shows of the designed chain, the undocumented hand-offs first.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> log = [{"case:concept:name": "c", "org:role": r, "time:timestamp": f"2024-01-01T0{n}"}
+    ...        for n, r in enumerate(["presser", "spotter", "cleaner"])]
+    >>> print(conformance_text(servicekit.load_example().conformance(log)).splitlines()[0])
+    Hand-off log: 1 case, 3 events, 2 observed hand-offs
+    """
+    observed = sum(h.count for h in found.designed) + sum(h.count for h in found.undocumented)
+    lines = [
+        f"Hand-off log: {plural(found.cases, 'case')}, {plural(found.events, 'event')}, "
+        f"{plural(observed, 'observed hand-off')}"
+    ]
+    if found.fitness is None:
+        lines.append("Fitness: none (the log shows no hand-off)")
+    else:
+        lines.append(
+            f"Fitness: {found.fitness:.3g} ({percent(found.fitness)} of the observed hand-offs "
+            "are designed)"
+        )
+    shares = {(s.from_, s.to): s.share for s in found.shares}
+
+    def counted(items: Sequence[HandoffCount], examples: bool) -> str:
+        header = ["count", "cases", "share", "hand-off"]
+        rows: list[list[object]] = [
+            [h.count, h.cases, percent(shares[h.from_, h.to]), f"{h.from_} -> {h.to}"]
+            for h in items
+        ]
+        if examples:
+            header.append("examples")
+            for row, h in zip(rows, items, strict=True):
+                row.append(", ".join(h.examples))
+        return text_table(header, rows, right=[0, 1, 2])
+
+    lines.append("")
+    if found.undocumented:
+        lines.append("Undocumented: observed hand-offs the model does not have, most first")
+        lines.append(counted(found.undocumented, examples=True))
+    else:
+        lines.append("Undocumented: none (every observed hand-off is designed)")
+    lines += [""]
+    if found.designed:
+        lines.append("Designed and observed, most first:")
+        lines.append(counted(found.designed, examples=False))
+    else:
+        lines.append("Designed and observed: none")
+    if found.unobserved:
+        lines.append("")
+        lines.append(
+            _wrapped(
+                "Designed, never observed",
+                ", ".join(f"{h.from_} -> {h.to}" for h in found.unobserved),
+            ).strip()
+        )
+    lines.append("")
+    rework = found.rework
+    if rework.count:
+        lines.append(
+            f"Rework (hand-offs into a role seen earlier in the case): "
+            f"{plural(rework.count, 'hand-off')} in {plural(rework.cases, 'case')}"
+        )
+        lines.append(
+            text_table(
+                ["count", "hand-off"],
+                [[p.count, f"{p.from_} -> {p.to}"] for p in rework.pairs],
+                right=[0],
+            )
+        )
+    else:
+        lines.append("Rework: none")
+    if found.unknown_roles:
+        lines.append("")
+        lines.append(
+            _wrapped(
+                f"Roles the model does not have (left out: {plural(found.left_out, 'hand-off')})",
+                ", ".join(f"{r.role} ({plural(r.events, 'event')})" for r in found.unknown_roles),
+            ).strip()
+        )
+    if found.customers:
+        lines += ["", "By customer:"]
+        rows: list[list[object]] = []
+        for customer, answer in found.customers.items():
+            undocumented = ", ".join(
+                f"{h.from_} -> {h.to} ({h.count})" for h in answer.undocumented[:2]
+            )
+            if len(answer.undocumented) > 2:
+                undocumented += f" and {len(answer.undocumented) - 2} more"
+            rows.append(
+                [
+                    customer,
+                    answer.cases,
+                    "-" if answer.fitness is None else f"{answer.fitness:.3g}",
+                    undocumented or "none",
+                ]
+            )
+        lines.append(
+            text_table(["customer", "cases", "fitness", "undocumented"], rows, right=[1, 2])
         )
     return "\n".join(lines) + "\n"

@@ -22,6 +22,24 @@ def run(args: argparse.Namespace) -> int:
         draw_rollup = rollup_dot if args.format == "dot" else rollup_mermaid
         write(draw_rollup(graph, model.name))
         return 0
+    observed = None
+    if args.log is not None:
+        from servicekit.cli.commands.conform import read_log
+
+        observed = read_log(model, args, args.log)
+    elif args.column or args.roles is not None or args.unknown_roles != "error":
+        raise UsageError(
+            "--column, --roles and --unknown-roles read a hand-off log: name it with --log FILE"
+        )
     draw = to_dot if args.format == "dot" else to_mermaid
-    write(draw(chain, focus=args.focus, depth=args.depth, select=selected, customer=args.customer))
+    write(
+        draw(
+            chain,
+            focus=args.focus,
+            depth=args.depth,
+            select=selected,
+            customer=args.customer,
+            observed=observed,
+        )
+    )
     return 0
