@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sys
-import types
 from typing import Any
 
 import pytest
@@ -345,25 +344,6 @@ def test_to_pandas_without_pandas_names_the_extra(
     assert isinstance(caught.value, ImportError)
     assert isinstance(caught.value, servicekit.ServicekitError)
     assert caught.value.name == "pandas"
-
-
-def test_to_pandas_builds_a_frame(kitchen: ServiceModel, monkeypatch: pytest.MonkeyPatch) -> None:
-    """to_pandas hands pandas.DataFrame the rows, role index and principle columns."""
-    calls: list[tuple[Any, ...]] = []
-
-    class FakeFrame:
-        def __init__(self, data: Any, index: Any, columns: Any) -> None:
-            calls.append((data, index, columns))
-
-    fake = types.ModuleType("pandas")
-    fake.DataFrame = FakeFrame  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pandas", fake)
-    table = kitchen.coverage()
-    assert isinstance(table.to_pandas(), FakeFrame)
-    data, index, columns = calls[0]
-    assert index == list(table.roles)
-    assert columns == list(table.principles)
-    assert data[index.index("cook")] == ["everyone", "explicit", "department", None, None]
 
 
 def test_coverage_is_lazy_about_pandas(kitchen: ServiceModel) -> None:

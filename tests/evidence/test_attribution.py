@@ -266,7 +266,6 @@ def test_an_unknown_table_is_named_with_the_known_ones(found: Attribution) -> No
 
 def test_to_pandas_gives_the_by_role_table() -> None:
     """The training-gap table as a DataFrame, its columns in order."""
-    pytest.importorskip("pandas")
     frame = MODEL.attribute(COMPLAINTS).to_pandas()
     assert list(frame.columns) == ["role", "kind", "department", "complaints", "programs", "gap"]
     assert list(frame["role"]) == ["b", "s", "a"]

@@ -376,7 +376,6 @@ def test_records_and_frames(found: Conformance) -> None:
     }
     for table in ("designed", "undocumented", "unknown_roles", "rework", "shares"):
         assert isinstance(found.to_records(table), list)
-    pytest.importorskip("pandas")
     frame = found.to_pandas()
     assert list(frame.columns) == [
         "status",

@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import pandas
 import pytest
 
 import servicekit
@@ -349,7 +350,6 @@ def test_what_is_not_evidence_is_refused(source: Any) -> None:
 
 def test_a_dataframe_is_read_through_its_own_methods() -> None:
     """A DataFrame's missing cells are empty cells; its rows count from 1."""
-    pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame(
         {"touchpoint": ["pickup", "pickup", "pickup"], "category": ["stain", None, "lost-item"]}
     )
@@ -364,7 +364,6 @@ def test_a_dataframe_is_read_through_its_own_methods() -> None:
 
 def test_a_dataframe_log_with_timestamps() -> None:
     """pandas Timestamps are read as ISO 8601 times."""
-    pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame(
         {
             "case:concept:name": ["a", "a"],
@@ -530,6 +529,5 @@ def test_one_column_can_be_read_on_its_own(tmp_path: Path) -> None:
 
 def test_an_empty_dataframe_is_an_error() -> None:
     """A DataFrame with the columns and no rows is no evidence."""
-    pandas = pytest.importorskip("pandas")
     with pytest.raises(EvidenceError, match="<DataFrame>: error: the DataFrame has no rows"):
         MODEL.attribute(pandas.DataFrame({"touchpoint": [], "category": []}))

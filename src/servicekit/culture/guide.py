@@ -1,6 +1,6 @@
 """Education cards for scenarios: what the person on duty needs to think about.
 
-A :class:`ScenarioGuide` puts side by side what training gives (the scripts
+A ``ScenarioGuide`` puts side by side what training gives (the scripts
 that cover the scenario) and what education gives (the principles that apply
 to the role on duty, with their guiding questions). A scenario no script covers
 is *novel*: there, only the principles help. The guide also names the roles
@@ -74,13 +74,13 @@ def covers(model: ServiceModel, script: Script, scenario: Scenario) -> bool:
 class ScenarioGuide:
     """An education card for one scenario.
 
-    ``principles`` are the :class:`~servicekit.Principle` objects that apply to
+    ``principles`` are the ``Principle`` objects that apply to
     the role on duty and are for the scenario's customer, in model order;
     ``applicability`` says, in the same order, why each applies. ``upstream``
     lists the roles whose work reaches the touchpoint in the customer's chain,
     nearest first (then by id), the role on duty left out. ``suspects`` are the
     top trace suspects (in the customer's chain) for the scenario's tags that are
-    fail-point categories, most likely first, at most :data:`MAX_SUSPECTS`.
+    fail-point categories, most likely first, at most ``MAX_SUSPECTS``.
     """
 
     scenario: Scenario
@@ -121,6 +121,18 @@ class ScenarioGuide:
         text: str = later("servicekit.render.markdown").guide_markdown(self)
         return text
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """The card as a table: one dict a script and a principle, with ``part``, ``id``,
+        ``name``, ``why`` and ``text``."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").guide_records(self)[1]
+        return records
+
+    def to_pandas(self) -> Any:
+        """The card's scripts and principles as a pandas ``DataFrame``, columns as
+        ``to_records()`` (needs the ``pandas`` extra)."""
+        table = later("servicekit.render.rows").guide_records(self)
+        return later("servicekit.render.frames").table_frame(table)
+
     def _repr_html_(self) -> str:
         text: str = later("servicekit.render.html").guide_html(self)
         return text
@@ -132,7 +144,7 @@ class ScenarioGuide:
 def guide(model: ServiceModel, scenario: str) -> ScenarioGuide:
     """The education card for ``scenario``.
 
-    Raises :class:`~servicekit.UnknownIdError` for an unknown scenario.
+    Raises ``UnknownIdError`` for an unknown scenario.
 
     Examples
     --------

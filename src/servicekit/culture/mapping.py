@@ -105,7 +105,7 @@ def source_of(principle: Principle, role: Role) -> str | None:
 def principles_for(model: ServiceModel, role: str) -> tuple[Applicability, ...]:
     """The principles that apply to ``role``, in the model's order, each saying why.
 
-    Raises :class:`~servicekit.UnknownIdError` for an unknown role.
+    Raises ``UnknownIdError`` for an unknown role.
 
     Examples
     --------
@@ -126,7 +126,7 @@ def principles_for(model: ServiceModel, role: str) -> tuple[Applicability, ...]:
 def roles_for(model: ServiceModel, principle: str) -> tuple[Applicability, ...]:
     """The roles ``principle`` applies to, sorted by role id, each saying why.
 
-    Raises :class:`~servicekit.UnknownIdError` for an unknown principle.
+    Raises ``UnknownIdError`` for an unknown principle.
 
     Examples
     --------
@@ -182,7 +182,7 @@ class Coverage:
     def cell(self, role: str, principle: str) -> str | None:
         """Why ``principle`` applies to ``role``, or ``None`` when it does not.
 
-        Raises :class:`~servicekit.UnknownIdError` for an unknown role or principle.
+        Raises ``UnknownIdError`` for an unknown role or principle.
         """
         if role not in self._role_set:
             raise UnknownIdError(role, kind="role", candidates=self.roles)
@@ -248,13 +248,20 @@ class Coverage:
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    def to_pandas(self) -> Any:
-        """A pandas ``DataFrame``: rows are roles, columns principles, cells sources or ``None``.
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict a role: ``role``, then each principle's source there (``None``: none)."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").coverage_records(self)[1]
+        return records
 
-        Needs pandas (the ``pandas`` extra); raises :class:`~servicekit.MissingExtraError`
+    def to_pandas(self) -> Any:
+        """A pandas ``DataFrame``: rows are roles (the index, named ``role``), columns
+        principles, cells the source or ``None`` where the principle does not apply.
+
+        Needs pandas (the ``pandas`` extra); raises ``MissingExtraError``
         (an ``ImportError``) saying how to install it.
         """
-        return later("servicekit.render.frames").coverage_frame(self)
+        table = later("servicekit.render.rows").coverage_records(self)
+        return later("servicekit.render.frames").table_frame(table, index="role")
 
 
 def coverage(model: ServiceModel) -> Coverage:

@@ -184,9 +184,9 @@ class Attribution:
         return rows
 
     def to_pandas(self, table: str = "by_role") -> Any:
-        """:meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
-        columns, records = later("servicekit.render.rows").attribution_table(self, table)
-        return later("servicekit.render.frames").table_frame(columns, records)
+        """``to_records()`` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        found = later("servicekit.render.rows").attribution_table(self, table)
+        return later("servicekit.render.frames").table_frame(found)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -77,7 +77,7 @@ class HandoffCount(NamedTuple):
 
     ``count`` is how many times it was observed, ``cases`` in how many cases, and
     ``examples`` the first cases (in file order) showing it, kept for undocumented ones.
-    (A named tuple, as :class:`~servicekit.Reach` is: a log can show many thousands.)
+    (A named tuple, as ``Reach`` is: a log can show many thousands.)
     """
 
     from_: str
@@ -216,9 +216,9 @@ class Conformance:
         return rows
 
     def to_pandas(self, table: str = "handoffs") -> Any:
-        """:meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
-        columns, records = later("servicekit.render.rows").conformance_table(self, table)
-        return later("servicekit.render.frames").table_frame(columns, records)
+        """``to_records()`` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        found = later("servicekit.render.rows").conformance_table(self, table)
+        return later("servicekit.render.frames").table_frame(found)
 
     def to_mermaid(self, *, focus: str | None = None, depth: int | None = None) -> str:
         """The model's blueprint with the observed counts on its hand-offs, and the
@@ -229,7 +229,7 @@ class Conformance:
         return text
 
     def to_dot(self, *, focus: str | None = None, depth: int | None = None) -> str:
-        """As :meth:`to_mermaid`, in Graphviz DOT."""
+        """As ``to_mermaid()``, in Graphviz DOT."""
         text: str = later("servicekit.render.diagram").to_dot(
             self._model(), focus=focus, depth=depth, observed=self
         )
@@ -1196,7 +1196,7 @@ def read_resource_roles(
     """A ``resource -> role`` mapping: a CSV file (or rows) with columns resource, role,
     or a mapping.
 
-    Every bad row is reported together as an :class:`~servicekit.EvidenceError`: an empty
+    Every bad row is reported together as an ``EvidenceError``: an empty
     cell, a resource mapped to two roles, and (given ``model``, unless ``unknown_roles`` is
     ``"ignore"``) a role the model does not have, with the nearest ones.
     """

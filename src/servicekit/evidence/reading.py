@@ -2,9 +2,9 @@
 
 Evidence is read as rows of cells, each row with the line it is written on, so that every
 problem is reported at ``file:line`` (the header is line 1; rows of a DataFrame or of an
-iterable of mappings count from 1). A :class:`Reading` collects the problems of one
+iterable of mappings count from 1). A ``Reading`` collects the problems of one
 source; the readers of complaints and hand-off logs judge the cells and raise one
-:class:`~servicekit.EvidenceError` with every problem at the end, so a source with a bad
+``EvidenceError`` with every problem at the end, so a source with a bad
 row never gives a partial answer.
 
 The rules, for every source:
@@ -16,7 +16,7 @@ The rules, for every source:
   limit (131,072 characters) stops the reading with an error at its line;
 - a file whose name ends with ``.gz`` is read through gzip, and one that ends early is an
   error, never a partial log; ``.xes`` and ``.xes.gz`` files are XES (see
-  :mod:`servicekit.evidence.xes`), anything else is CSV;
+  ``servicekit.evidence.xes``), anything else is CSV;
 - pandas is imported only by pandas itself: a DataFrame is read through its own methods.
 
 Examples
@@ -68,7 +68,7 @@ class Reading:
 
     Unknown ids are gathered by value: one problem for each distinct unknown id, at the
     first row holding it, saying how many rows do, with the nearest known ids. At most
-    :data:`~servicekit.model.references.MAX_PROBLEMS` problems are kept; the rest are
+    ``MAX_PROBLEMS`` problems are kept; the rest are
     counted.
     """
 
@@ -176,7 +176,7 @@ class Reading:
         return found
 
     def check(self) -> None:
-        """Raise :class:`~servicekit.EvidenceError` with every problem, if there is one."""
+        """Raise ``EvidenceError`` with every problem, if there is one."""
         if self:
             raise EvidenceError(self.problems())
 
@@ -222,9 +222,9 @@ BATCH = 512
 
 
 class Rows:
-    """The rows of a source: ``(line, cells)``, cells in the order of :attr:`present`.
+    """The rows of a source: ``(line, cells)``, cells in the order of ``present``.
 
-    :attr:`present` holds the asked-for columns the source has (a CSV file: those in its
+    ``present`` holds the asked-for columns the source has (a CSV file: those in its
     header); a cell is ``None`` where a row of mappings lacks an optional column. A row
     without a required cell is reported and left out.
     """
@@ -232,7 +232,7 @@ class Rows:
     def __init__(self, present: tuple[str, ...], rows: Iterator[tuple[int, tuple[Any, ...]]]):
         self.present = present
         self._rows = rows
-        #: Where each present column is in a row :meth:`chunks` gives.
+        #: Where each present column is in a row ``chunks()`` gives.
         self.positions: tuple[int, ...] = tuple(range(len(present)))
 
     def __iter__(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -362,7 +362,7 @@ class _CsvRows(Rows):
 
 
 class Table:
-    """A source of evidence opened for reading: :meth:`rows` may be called again.
+    """A source of evidence opened for reading: ``rows()`` may be called again.
 
     ``one_shot`` is true for an iterator, which can be read only once.
     """
@@ -672,7 +672,7 @@ def open_table(source: Any, reading: Reading) -> Table:
     """``source`` opened for reading: a path (CSV or XES), a DataFrame, or mappings.
 
     The label of ``reading`` becomes the source's (its path, ``<DataFrame>``, ``<rows>``).
-    Anything else raises :class:`~servicekit.UsageError`.
+    Anything else raises ``UsageError``.
     """
     table: Table
     if isinstance(source, str | os.PathLike):

@@ -103,7 +103,7 @@ class _Handler(xml.sax.handler.ContentHandler, xml.sax.handler.LexicalHandler):
 def xes_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
     """Each event of the XES log read from ``stream``: its line, and its attributes by key.
 
-    Raises :class:`XesError` at the line of the first thing that makes the file unreadable:
+    Raises ``XesError`` at the line of the first thing that makes the file unreadable:
     a ``DOCTYPE``, XML that is not well formed, a root that is not ``<log>``. Errors of the
     stream itself (a truncated gzip file) propagate as they are.
     """

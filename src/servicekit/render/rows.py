@@ -16,28 +16,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from servicekit.chain.results import Reach, Suspect
+from servicekit.chain.results import Critical, NodeIds, Reach, Reaches, Suspect, Suspects
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Finding
+from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.errors import UnknownIdError
 from servicekit.evidence.attribution import Attribution, ComplaintGroup
 from servicekit.evidence.conformance import Conformance, HandoffCount
-from servicekit.render.json import number
+from servicekit.render.json import finding_json, guide_json, number, reach_json, suspect_json
 
 __all__ = [
+    "SUSPECT_COLUMNS",
+    "Records",
     "assigned_to",
     "attribution_records",
     "attribution_table",
+    "caption",
     "complaint_count",
     "conformance_records",
     "conformance_table",
+    "coverage_records",
     "coverage_rows",
+    "critical_rows",
+    "finding_records",
     "finding_rows",
+    "guide_records",
     "handoff_of",
     "handoff_rows",
+    "id_records",
     "percent",
+    "reach_records",
     "reach_rows",
+    "suspect_records",
     "suspect_rows",
 ]
 
@@ -57,6 +68,26 @@ def handoff_of(suspect: Suspect) -> str:
 def percent(rate: float) -> str:
     """A rate as a short percentage: 0.04 -> ``4%``, 0.005 -> ``0.5%``."""
     return f"{rate * 100:.3g}%"
+
+
+def caption(answer: object) -> str | None:
+    """The question an answer answers, as a table's caption: ``Upstream of pickup``,
+    ``Suspects for stain defects at pickup``, ``Critical for cleaner``."""
+    if isinstance(answer, Reaches):
+        return None if answer.node is None else f"{answer.direction.capitalize()} of {answer.node}"
+    if isinstance(answer, Suspects):
+        if answer.touchpoint is None:
+            return None
+        what = f"{answer.category} defects" if answer.category else "defects"
+        return f"Suspects for {what} at {answer.touchpoint}"
+    if isinstance(answer, Critical) and answer.node is not None:
+        return f"Critical for {answer.node}"
+    return None
+
+
+def critical_rows(critical: Critical) -> Rows:
+    """#, kind, id: a ``critical`` answer, nearest first."""
+    return ("#", "kind", "id"), [(i, critical.kind(c), c) for i, c in enumerate(critical, 1)]
 
 
 def reach_rows(reaches: Iterable[Reach]) -> Rows:
@@ -125,6 +156,87 @@ def finding_rows(findings: Iterable[Finding]) -> Rows:
     )
 
 
+# --- records: the tables of to_records() and to_pandas() ---------------------------------
+
+Records = tuple[tuple[str, ...], list[dict[str, Any]]]
+"""A table as its column names and its rows as dicts (numbers rounded as in JSON)."""
+
+"""A table as its column names and its rows as dicts (numbers rounded as in JSON)."""
+
+SUSPECT_COLUMNS = (
+    "role",
+    "receiver",
+    "fail_point",
+    "category",
+    "rate",
+    "escape",
+    "score",
+    "distance",
+)
+"""A suspect's columns, as in its JSON."""
+
+
+def reach_records(reaches: Iterable[Reach]) -> Records:
+    """``id``, ``kind``, ``distance``: one record a node reached, in order."""
+    return ("id", "kind", "distance"), [reach_json(r) for r in reaches]
+
+
+def id_records(ids: NodeIds) -> Records:
+    """``id``, ``kind``: one record a node of a ``critical`` or ``select`` answer, in order."""
+    return ("id", "kind"), [{"id": n, "kind": ids.kind(n)} for n in ids]
+
+
+def suspect_records(suspects: Iterable[Suspect]) -> Records:
+    """One record a suspect, most likely first, in the suspect's JSON shape."""
+    return SUSPECT_COLUMNS, [suspect_json(s) for s in suspects]
+
+
+def finding_records(findings: Iterable[Finding]) -> Records:
+    """``rule``, ``severity``, ``subject``, ``message``, ``hint``: one record a finding."""
+    return ("rule", "severity", "subject", "message", "hint"), [finding_json(f) for f in findings]
+
+
+def coverage_records(coverage: Coverage) -> Records:
+    """``role``, then a column a principle holding its source there (``None``: it does not
+    apply), one record a role."""
+    columns = ("role", *coverage.principles)
+    return columns, [
+        dict(zip(columns, (role, *cells), strict=True)) for role, cells in coverage.rows()
+    ]
+
+
+def guide_records(card: ScenarioGuide) -> Records:
+    """A scenario's card as a table: one record a script, then one a principle.
+
+    ``part`` is ``script`` (training: it covers the scenario) or ``principle``
+    (education); ``why`` is ``covers`` for a script and the principle's source
+    (``explicit``, ``role``, ``department``, ``everyone``) for a principle; ``text``
+    is the script's steps, or the principle's statement and its questions.
+    """
+    data = guide_json(card)
+    scripts = [
+        {
+            "part": "script",
+            "id": s["id"],
+            "name": s["name"],
+            "why": "covers",
+            "text": "; ".join(s["steps"]),
+        }
+        for s in data["scripts"]
+    ]
+    principles = [
+        {
+            "part": "principle",
+            "id": p["id"],
+            "name": p["name"],
+            "why": p["source"],
+            "text": " ".join([p["statement"], *p["questions"]]).strip(),
+        }
+        for p in data["principles"]
+    ]
+    return ("part", "id", "name", "why", "text"), [*scripts, *principles]
+
+
 # --- evidence: complaint attribution and hand-off conformance ------------------------------
 
 
@@ -151,9 +263,6 @@ def assigned_to(group: ComplaintGroup, most: int = 3) -> str:
     if len(group.assigned) > most:
         parts.append(f"{len(group.assigned) - most} more")
     return ", ".join(parts)
-
-
-Records = tuple[tuple[str, ...], list[dict[str, Any]]]
 
 
 def _attribution_tables(found: Attribution) -> dict[str, Callable[[], Records]]:
@@ -287,7 +396,7 @@ def attribution_table(found: Attribution, name: str = "by_role") -> Records:
 
 
 def attribution_records(found: Attribution, name: str = "by_role") -> list[dict[str, Any]]:
-    """The rows of :func:`attribution_table` ``name``."""
+    """The rows of ``attribution_table()`` ``name``."""
     return attribution_table(found, name)[1]
 
 
@@ -391,5 +500,5 @@ def conformance_table(found: Conformance, name: str = "handoffs") -> Records:
 
 
 def conformance_records(found: Conformance, name: str = "handoffs") -> list[dict[str, Any]]:
-    """The rows of :func:`conformance_table` ``name``."""
+    """The rows of ``conformance_table()`` ``name``."""
     return conformance_table(found, name)[1]
