@@ -24,10 +24,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from servicekit.chain.changes import SuspectChange, TouchpointChange
     from servicekit.chain.results import (
+        Critical,
         CustomersOf,
+        NodeIds,
         Reach,
         Reaches,
         Root,
+        Selection,
         Suspect,
         Suspects,
         UpstreamOfAll,
@@ -107,10 +110,13 @@ if TYPE_CHECKING:
 _WHERE = {
     **dict.fromkeys(
         (
+            "Critical",
             "CustomersOf",
+            "NodeIds",
             "Reach",
             "Reaches",
             "Root",
+            "Selection",
             "Suspect",
             "Suspects",
             "UpstreamOfAll",
@@ -205,6 +211,7 @@ __all__ = [
     "ComplaintGroup",
     "Conformance",
     "Coverage",
+    "Critical",
     "Customer",
     "CustomersOf",
     "DepartmentComplaints",
@@ -225,6 +232,7 @@ __all__ = [
     "MissingExtraError",
     "ModelDiff",
     "ModelError",
+    "NodeIds",
     "NotInChainError",
     "OutputError",
     "PossibleCause",
@@ -243,6 +251,7 @@ __all__ = [
     "Scenario",
     "ScenarioGuide",
     "Script",
+    "Selection",
     "SelectorError",
     "ServiceChain",
     "ServiceModel",

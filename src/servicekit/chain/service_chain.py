@@ -1,7 +1,7 @@
 """The service chain: the graph of a model and the questions asked of it.
 
 Every query takes ``customer=``: it then answers on that customer's chain (the
-hand-offs for them, the touchpoints serving them; see :mod:`servicekit.chain.scope`).
+hand-offs for them, the touchpoints serving them; see ``servicekit.chain.scope``).
 
 Examples
 --------
@@ -36,9 +36,11 @@ from servicekit.chain.algorithms import (
 )
 from servicekit.chain.graph import CUSTOMER, ROLE, TOUCHPOINT, Edges, build_graph_and_edges
 from servicekit.chain.results import (
+    Critical,
     CustomersOf,
     Reaches,
     Root,
+    Selection,
     Suspect,
     Suspects,
     UpstreamOfAll,
@@ -105,9 +107,9 @@ def _dispatched_critical(
 
 
 class ServiceChain:
-    """The graph of a :class:`~servicekit.ServiceModel` and the questions asked of it.
+    """The graph of a ``ServiceModel`` and the questions asked of it.
 
-    Get one from ``model.chain``. The networkx graph is :attr:`graph`, read-only all
+    Get one from ``model.chain``. The networkx graph is ``graph``, read-only all
     the way down: any networkx algorithm runs on it, but changes go through the model.
     Answers are cached, since the chain never changes.
     """
@@ -133,12 +135,16 @@ class ServiceChain:
         )
         return f"<ServiceChain {model.name!r}: {counts}>"
 
-    def _repr_html_(self) -> str:
-        text: str = later("servicekit.render.html").chain_html(self)
-        return text
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """In a notebook, the chain shows as its service-blueprint diagram (see
+        ``servicekit.render.markdown.chain_bundle()``)."""
+        bundle: dict[str, str] = later("servicekit.render.markdown").chain_bundle(self)
+        return bundle
 
-    def _repr_markdown_(self) -> str:
-        text: str = later("servicekit.render.markdown").chain_markdown(self)
+    def to_html(self) -> str:
+        """The chain's hand-offs as an HTML table: who hands what to whom, and its fail
+        points (the diagram is ``to_mermaid()``)."""
+        text: str = later("servicekit.render.html").chain_html(self)
         return text
 
     @property
@@ -155,7 +161,7 @@ class ServiceChain:
         return self._model
 
     def kind(self, node: str) -> str:
-        """``role``, ``touchpoint`` or ``customer``; raises :class:`UnknownIdError`."""
+        """``role``, ``touchpoint`` or ``customer``; raises ``UnknownIdError``."""
         self._scope(None).require(node)
         return self._kinds[node]
 
@@ -210,16 +216,32 @@ class ServiceChain:
             if customer is not None and (
                 not isinstance(customer, str) or customer not in self._model.customers
             ):
-                raise UnknownIdError(
-                    customer, kind="customer", candidates=list(self._model.customers)
-                )
+                raise self._not_a_customer(customer)
             with gc_paused():
                 scope = Scope(self, customer)
             self._scopes[customer] = scope
         return scope
 
+    def _not_a_customer(self, customer: object) -> UnknownIdError:
+        """The error for a ``customer=`` that names no customer: one of another kind says
+        so, and a touchpoint offers the customers it serves."""
+        customers = list(self._model.customers)
+        kind = self._kinds.get(customer) if isinstance(customer, str) else None
+        if kind is None:
+            return UnknownIdError(customer, kind="customer", candidates=customers)
+        near = customers if len(customers) <= 8 else []
+        if kind == TOUCHPOINT:
+            near = list(self._model.touchpoints[str(customer)].customers) or near
+        return UnknownIdError(
+            customer,
+            kind="customer",
+            candidates=customers,
+            suggestions=near or None,
+            note=f"it is a {kind}",
+        )
+
     def view(self, customer: str | None = None) -> nx.DiGraph[str]:
-        """A customer's chain as a read-only networkx view of :attr:`graph` (the whole
+        """A customer's chain as a read-only networkx view of ``graph`` (the whole
         chain's graph itself for ``None``): only the touchpoints serving them, only them
         as a customer, only the hand-off edges with a hand-off for them.
 
@@ -298,7 +320,7 @@ class ServiceChain:
             )
         else:
             ids, distances = bfs_levels(scope.pred, node, depth)
-        return Reaches(ids, distances, self._kinds)
+        return Reaches(ids, distances, self._kinds, node, "upstream")
 
     def downstream(
         self,
@@ -310,7 +332,7 @@ class ServiceChain:
     ) -> Reaches:
         """Every node ``node`` has a directed path to, with its shortest distance.
 
-        The mirror image of :meth:`upstream`, with the same parameters.
+        The mirror image of ``upstream()``, with the same parameters.
 
         Examples
         --------
@@ -328,12 +350,12 @@ class ServiceChain:
             ids, distances = _dispatched_reach(self.view(customer), node, depth, backend)
         else:
             ids, distances = bfs_levels(scope.succ, node, depth)
-        return Reaches(ids, distances, self._kinds)
+        return Reaches(ids, distances, self._kinds, node, "downstream")
 
     def internal_customers(
         self, role: str, *, customer: str | None = None
     ) -> tuple[InternalCustomer, ...]:
-        """An :class:`InternalCustomer` for each role receiving ``role``'s hand-offs, by id.
+        """An ``InternalCustomer`` for each role receiving ``role``'s hand-offs, by id.
 
         With ``customer``, only the hand-offs in that customer's chain.
         """
@@ -370,7 +392,7 @@ class ServiceChain:
     ) -> Reaches:
         """The touchpoints ``role``'s work ultimately reaches: its line of sight.
 
-        The touchpoints among :meth:`downstream` of ``role``, in its order;
+        The touchpoints among ``downstream()`` of ``role``, in its order;
         ``customer`` and ``backend`` are passed on to it.
 
         Examples
@@ -388,7 +410,7 @@ class ServiceChain:
         """For each of ``roles``: how many touchpoints its work reaches, and the first
         ``first`` of them by id, from one pass over the chain.
 
-        The count and ids agree with :meth:`touchpoints_reached` (``len`` and the
+        The count and ids agree with ``touchpoints_reached()`` (``len`` and the
         sorted ids), without a traversal per role.
 
         Examples
@@ -427,7 +449,7 @@ class ServiceChain:
         brings work in there) or as a role with ``starts: true``, or that lies in a
         *source* component (nothing reaches it from outside its strongly-connected
         component: revision 1's guess, kept so that a model declaring nothing answers
-        as before). Each :class:`~servicekit.Root` says why, the first of ``feeds``,
+        as before). Each ``Root`` says why, the first of ``feeds``,
         ``starts`` and ``source`` that holds. In a customer's chain, ``feeds``
         declares only at touchpoints serving that customer.
 
@@ -452,10 +474,10 @@ class ServiceChain:
 
     def critical(
         self, node: str, *, customer: str | None = None, backend: str | None = None
-    ) -> tuple[str, ...]:
+    ) -> Critical:
         """The nodes without which ``node`` is not served: its necessary nodes.
 
-        A node is *served* when it is a root (see :meth:`roots`) or one of its
+        A node is *served* when it is a root (see ``roots()``) or one of its
         predecessors is served, and the giver of each of its required hand-offs is
         served. Removing x means x is never served while its hand-offs stay (so what
         x approves stays unapproved); the roots are those of the intact chain. The
@@ -509,13 +531,16 @@ class ServiceChain:
                     "critical with a backend needs a chain without required hand-offs; "
                     "leave out backend= to answer with the built-in pass"
                 )
-            if node in scope.declared:
-                return ()
-            return _dispatched_critical(self.view(customer), node, scope.declared, backend)
-        found = self._necessary(scope, node)
-        if not scope.required:
-            return found  # the dominator chain: already nearest first
-        return self._by_distance(scope, node, found)
+            found = (
+                ()
+                if node in scope.declared
+                else _dispatched_critical(self.view(customer), node, scope.declared, backend)
+            )
+        else:
+            found = self._necessary(scope, node)
+            if scope.required:  # without, the dominator chain is already nearest first
+                found = self._by_distance(scope, node, found)
+        return Critical(found, self._kinds, node, lambda: self.roots(node, customer=customer))
 
     def critical_of_all(self, *, customer: str | None = None) -> dict[str, frozenset[str]]:
         """The critical set of every touchpoint (unordered), from one pass over the chain.
@@ -704,7 +729,7 @@ class ServiceChain:
         upstream of the touchpoint, the touchpoint's own, and those of touchpoints
         upstream of it, whose defects flow on through their ``feeds``; only those of
         ``category`` when given; and a fail point with ``shows_at`` only at the
-        touchpoints it names. Each is a :class:`~servicekit.Suspect` with its
+        touchpoints it names. Each is a ``Suspect`` with its
         ``rate`` (``None`` when unknown), its ``escape`` (the best chance, over the
         paths from the receiving role to the touchpoint, that the defect passes every
         role on the way uncaught, the receiving role included, where a role stops
@@ -812,7 +837,7 @@ class ServiceChain:
                             best, escape = receiver, found
                     add(fail_point, upstream.role, best, escape, distance[node], node)
         suspects.sort(key=suspect_order)
-        return Suspects(suspects)
+        return Suspects(suspects, touchpoint, category)
 
     def _escape(
         self, scope: Scope, touchpoint: str, category: str, upstream: Mapping[str, int]
@@ -863,8 +888,8 @@ class ServiceChain:
     ) -> UpstreamOfAll:
         """The upstream set of every touchpoint, in one pass over the chain.
 
-        A mapping from touchpoint id to a read-only, set-like :class:`UpstreamSet`
-        equal to the ids :meth:`upstream` gives. Sets are held as bitsets over the
+        A mapping from touchpoint id to a read-only, set-like ``UpstreamSet``
+        equal to the ids ``upstream()`` gives. Sets are held as bitsets over the
         chain's strongly-connected components, never as millions of entries. When
         those bitsets would pass 256 MiB (touchpoints x components > 2**31, around
         half a million nodes), the pass runs in slices of 65,536 components and
@@ -908,7 +933,7 @@ class ServiceChain:
         *selectors: str,
         exclude: str | Iterable[str] | None = None,
         customer: str | None = None,
-    ) -> tuple[str, ...]:
+    ) -> Selection:
         """The ids a selector names, after dbt's node selection.
 
         ``pickup`` (the node), ``+pickup`` (it and everything upstream),
@@ -931,8 +956,9 @@ class ServiceChain:
 
         Returns
         -------
-        tuple of str
-            Ids ordered by kind (roles, touchpoints, customers), then id.
+        Selection
+            A tuple of the ids, ordered by kind (roles, touchpoints, customers), then
+            id, that remembers its selectors and each id's kind.
 
         Raises
         ------
@@ -952,7 +978,9 @@ class ServiceChain:
         ('cashier', 'cleaner', 'counter-clerk', 'organizer', 'presser', 'spotter', 'tagger', \
 'drop-off', 'pickup')
         """
-        return select_ids(self, selectors, exclude=exclude, customer=customer)
+        found = select_ids(self, selectors, exclude=exclude, customer=customer)
+        left_out = exclude if exclude is None or isinstance(exclude, str) else " ".join(exclude)
+        return Selection(found, self._kinds, " ".join(selectors), left_out)
 
     def rollup(self, by: str = "department", *, customer: str | None = None) -> nx.DiGraph[str]:
         """The chain between departments: a new networkx ``DiGraph`` of them.
@@ -962,7 +990,7 @@ class ServiceChain:
         (``kind="role"``). An edge A -> B exists when a role of A hands off to a role
         of B (A == B for hand-offs inside a department), with ``count`` (how many
         hand-offs), ``handoffs`` (the ``(giver, receiver)`` role pairs),
-        ``fail_points`` (their :class:`~servicekit.FailPoint` objects) and ``rates``
+        ``fail_points`` (their ``FailPoint`` objects) and ``rates``
         (fail point id -> rate). The graph is yours: it is built anew on each call.
 
         Examples

@@ -11,7 +11,7 @@ __all__ = ["load_model", "selection"]
 
 
 def load_model(path: str) -> ServiceModel:
-    """The model at ``path``; a :class:`~servicekit.ModelError` says what is wrong with it."""
+    """The model at ``path``; a ``ModelError`` says what is wrong with it."""
     return load(path)
 
 

@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 an audit finding at or above ``--fail-on`` (or a
 command's own fail-on condition); 2 bad usage, an invalid model, or output
 that cannot be written, with ``file:line:column: error: message`` lines on
 stderr; 130 when interrupted. This is the one place where errors become exit
-codes: every :class:`~servicekit.ServicekitError` is a user's mistake, shown
+codes: every ``ServicekitError`` is a user's mistake, shown
 as a message; any other exception is a bug, shown with its traceback, exit 1.
 """
 

@@ -33,7 +33,7 @@ def write_json(data: Any) -> None:
 
 
 def flush() -> None:
-    """Flush stdout; a failure is an :class:`~servicekit.errors.OutputError`."""
+    """Flush stdout; a failure is an ``OutputError``."""
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -37,6 +37,10 @@ class Command(NamedTuple):
     arguments: tuple[Argument, ...] = ()
 
 
+#: The formats of an answer that is a table (SPEC: markdown and csv wherever it is one).
+_TABLE = ("text", "json", "markdown", "csv")
+
+
 def _node(help: str = "a role, touchpoint or customer id", name: str = "node") -> Argument:
     return Argument((name,), {"metavar": name.upper(), "help": help})
 
@@ -150,12 +154,14 @@ COMMANDS: tuple[Command, ...] = (
         "upstream",
         "every node whose work reaches NODE, nearest first",
         _PREFIX + "reach",
+        formats=_TABLE,
         arguments=(_node(), _depth("stop after N hand-offs"), _customer()),
     ),
     Command(
         "downstream",
         "every node NODE's work reaches, nearest first",
         _PREFIX + "reach",
+        formats=_TABLE,
         arguments=(_node(), _depth("stop after N hand-offs"), _customer()),
     ),
     Command(
@@ -168,6 +174,7 @@ COMMANDS: tuple[Command, ...] = (
         "trace",
         "the likely upstream origins of a defect seen at TOUCHPOINT",
         _PREFIX + "trace",
+        formats=_TABLE,
         arguments=(
             _node("a touchpoint id", "touchpoint"),
             Argument(
@@ -185,7 +192,7 @@ COMMANDS: tuple[Command, ...] = (
         "coverage",
         "which principles apply to which roles, and why",
         _PREFIX + "coverage",
-        formats=("text", "json", "csv", "markdown"),
+        formats=_TABLE,
         arguments=(_select(),),
     ),
     Command(
@@ -199,7 +206,7 @@ COMMANDS: tuple[Command, ...] = (
         "audit",
         "findings that work against a service culture",
         _PREFIX + "audit",
-        formats=("text", "json", "sarif"),
+        formats=(*_TABLE, "sarif"),
         arguments=(
             _fail_on("error"),
             Argument(
@@ -218,7 +225,7 @@ COMMANDS: tuple[Command, ...] = (
         "attribute",
         "attribute complaints to the upstream work that most likely caused them",
         _PREFIX + "attribute",
-        formats=("text", "json", "csv", "markdown"),
+        formats=_TABLE,
         arguments=(
             _evidence_file(
                 "complaints: a CSV file with columns touchpoint, category and "
@@ -231,7 +238,7 @@ COMMANDS: tuple[Command, ...] = (
         "conform",
         "set the hand-offs of a log against the designed chain",
         _PREFIX + "conform",
-        formats=("text", "json", "csv", "markdown"),
+        formats=_TABLE,
         arguments=(
             _evidence_file("a hand-off log: CSV, or XES (.xes, .xes.gz)"),
             *_LOG_OPTIONS,

@@ -14,9 +14,16 @@ from collections.abc import Iterable, Sequence
 from servicekit.culture.mapping import Coverage
 from servicekit.evidence.attribution import Attribution
 from servicekit.evidence.conformance import Conformance
-from servicekit.render.rows import attribution_table, conformance_table, coverage_rows
+from servicekit.render.rows import Records, attribution_table, conformance_table, coverage_rows
 
-__all__ = ["attribution_csv", "conformance_csv", "coverage_csv", "csv_text", "spreadsheet_safe"]
+__all__ = [
+    "attribution_csv",
+    "conformance_csv",
+    "coverage_csv",
+    "csv_text",
+    "records_csv",
+    "spreadsheet_safe",
+]
 
 #: What a spreadsheet takes for the start of a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,6 +51,29 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
         ["" if cell is None else spreadsheet_safe(cell) for cell in row] for row in rows
     )
     return out.getvalue()
+
+
+def records_csv(table: Records) -> str:
+    """A table's records (``to_records()``: raw values, numbers as in JSON) as CSV, its
+    columns in order; ``None`` is an empty cell, a list its items joined by ``; ``.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> from servicekit.render.rows import suspect_records
+    >>> trace = servicekit.load_example().chain.trace("pickup", "stain")
+    >>> print(records_csv(suspect_records(trace)), end="")
+    role,receiver,fail_point,category,rate,escape,score,distance
+    spotter,cleaner,missed-stain,stain,0.04,0.5,0.02,5
+    """
+    columns, records = table
+    return csv_text(
+        columns,
+        (
+            ["; ".join(map(str, v)) if isinstance(v, list | tuple) else v for v in row.values()]
+            for row in ({c: r.get(c) for c in columns} for r in records)
+        ),
+    )
 
 
 def coverage_csv(coverage: Coverage) -> str:

@@ -1,23 +1,23 @@
 """JSON for programs: every answer's one shape, the same from Python and the command line.
 
 Each function returns plain data (dicts, lists, strings, numbers, ``None``)
-that :func:`json.dumps` writes as is. Numbers are the computed values rounded
+that ``json.dumps()`` writes as is. Numbers are the computed values rounded
 to 12 significant digits, so no ``0.013999999999999999`` leaks out.
 
 Examples
 --------
 >>> import servicekit
 >>> chain = servicekit.load_example().chain
->>> trace_json("pickup", chain.trace("pickup", "stain"))["suspects"][0]["score"]
+>>> trace_json(chain.trace("pickup", "stain"))["suspects"][0]["score"]
 0.02
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from servicekit.chain.results import Reach, Root, Suspect
+from servicekit.chain.results import Critical, Reach, Reaches, Selection, Suspect, Suspects
 from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
@@ -36,18 +36,17 @@ __all__ = [
     "coverage_json",
     "critical_json",
     "diff_json",
-    "downstream_json",
     "findings_json",
     "guide_json",
     "number",
     "plain",
     "problems_json",
     "reach_json",
+    "reaches_json",
     "report_json",
     "selection_json",
     "suspect_json",
     "trace_json",
-    "upstream_json",
     "valid_json",
 ]
 
@@ -103,22 +102,21 @@ def reach_json(reach: Reach) -> dict[str, Any]:
     return {"id": reach.id, "kind": reach.kind, "distance": reach.distance}
 
 
-def upstream_json(node: str, reaches: Iterable[Reach]) -> dict[str, Any]:
-    """``{"target": ID, "upstream": [{"id", "kind", "distance"}, ...]}``."""
-    return {"target": node, "upstream": [reach_json(r) for r in reaches]}
+def reaches_json(reaches: Reaches) -> dict[str, Any]:
+    """An ``upstream`` answer as ``{"target": ID, "upstream": [{"id", "kind", "distance"},
+    ...]}``, a ``downstream`` one as ``{"source": ID, "downstream": [...]}``."""
+    nodes = [reach_json(r) for r in reaches]
+    if reaches.direction == "downstream":
+        return {"source": reaches.node, "downstream": nodes}
+    return {"target": reaches.node, "upstream": nodes}
 
 
-def downstream_json(node: str, reaches: Iterable[Reach]) -> dict[str, Any]:
-    """``{"source": ID, "downstream": [{"id", "kind", "distance"}, ...]}``."""
-    return {"source": node, "downstream": [reach_json(r) for r in reaches]}
-
-
-def critical_json(node: str, critical: Sequence[str], roots: Iterable[Root]) -> dict[str, Any]:
+def critical_json(critical: Critical) -> dict[str, Any]:
     """``{"target": ID, "critical": [ID, ...], "roots": [{"id", "why"}, ...]}``."""
     return {
-        "target": node,
+        "target": critical.node,
         "critical": list(critical),
-        "roots": [{"id": r.id, "why": r.why} for r in roots],
+        "roots": [{"id": r.id, "why": r.why} for r in critical.roots],
     }
 
 
@@ -144,9 +142,9 @@ def suspect_json(suspect: Suspect) -> dict[str, Any]:
     }
 
 
-def trace_json(node: str, suspects: Iterable[Suspect]) -> dict[str, Any]:
-    """``{"target": ID, "suspects": [...]}``, each suspect as :func:`suspect_json`."""
-    return {"target": node, "suspects": [suspect_json(s) for s in suspects]}
+def trace_json(suspects: Suspects) -> dict[str, Any]:
+    """``{"target": ID, "suspects": [...]}``, each suspect as ``suspect_json()``."""
+    return {"target": suspects.touchpoint, "suspects": [suspect_json(s) for s in suspects]}
 
 
 # --- culture --------------------------------------------------------------------------------
@@ -228,7 +226,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def findings_json(findings: Iterable[Finding]) -> dict[str, Any]:
-    """``{"findings": [...]}``, each finding as :func:`finding_json`."""
+    """``{"findings": [...]}``, each finding as ``finding_json()``."""
     return {"findings": [finding_json(f) for f in findings]}
 
 
@@ -260,20 +258,19 @@ def report_json(report: Report) -> dict[str, Any]:
 # --- selections and diffs (working with models over time) -----------------------------------
 
 
-def selection_json(
-    selector: str, selected: Iterable[str], kinds: Mapping[str, str], exclude: str | None = None
-) -> dict[str, Any]:
+def selection_json(selection: Selection) -> dict[str, Any]:
     """``{"selector": S, "selected": [{"id", "kind"}, ...]}``, with ``"exclude": S`` when given.
 
     Examples
     --------
-    >>> selection_json("pickup", ["pickup"], {"pickup": "touchpoint"})
+    >>> import servicekit
+    >>> selection_json(servicekit.load_example().chain.select("pickup"))
     {'selector': 'pickup', 'selected': [{'id': 'pickup', 'kind': 'touchpoint'}]}
     """
-    data: dict[str, Any] = {"selector": selector}
-    if exclude is not None:
-        data["exclude"] = exclude
-    data["selected"] = [{"id": n, "kind": kinds[n]} for n in selected]
+    data: dict[str, Any] = {"selector": selection.selector}
+    if selection.exclude is not None:
+        data["exclude"] = selection.exclude
+    data["selected"] = [{"id": n, "kind": selection.kind(n)} for n in selection]
     return data
 
 

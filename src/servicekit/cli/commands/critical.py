@@ -14,16 +14,15 @@ def run(args: argparse.Namespace) -> int:
     chain = load_model(args.model).chain
     customer = args.customer
     found = chain.critical(args.node, customer=customer)
-    roots = chain.roots(args.node, customer=customer)
     if args.format == "json":
-        write_json(critical_json(args.node, found, roots))
+        write_json(critical_json(found))
     else:
         write(
             critical_text(
                 args.node,
                 found,
-                {c: chain.kind(c) for c in found},
-                roots,
+                {c: found.kind(c) for c in found},
+                found.roots,
                 declared=chain.declared(args.node, customer=customer),
                 served=chain.served(args.node, customer=customer),
             )

@@ -22,6 +22,10 @@ def run(args: argparse.Namespace) -> int:
         draw_rollup = rollup_dot if args.format == "dot" else rollup_mermaid
         write(draw_rollup(graph, model.name))
         return 0
+    if args.depth is not None and args.focus is None:
+        raise UsageError(
+            f"--depth {args.depth} needs --focus NODE: the node to count hand-offs from"
+        )
     observed = None
     if args.log is not None:
         from servicekit.cli.commands.conform import read_log

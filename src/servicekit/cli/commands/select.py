@@ -12,12 +12,10 @@ from servicekit.render.text import selection_text
 
 def run(args: argparse.Namespace) -> int:
     chain = load_model(args.model).chain
-    selected = chain.select(*args.selector, exclude=args.exclude, customer=args.customer)
-    kinds = {n: chain.kind(n) for n in selected}
-    selector = " ".join(args.selector)
-    exclude = " ".join(args.exclude) if args.exclude else None
+    selected = chain.select(*args.selector, exclude=args.exclude or None, customer=args.customer)
     if args.format == "json":
-        write_json(selection_json(selector, selected, kinds, exclude))
+        write_json(selection_json(selected))
     else:
-        write(selection_text(selector, selected, kinds, exclude))
+        kinds = {n: selected.kind(n) for n in selected}
+        write(selection_text(selected.selector, selected, kinds, selected.exclude))
     return 0
