@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicekit import Reach, Root, Suspect
+from servicekit import Critical, Reach, Reaches, Root, Suspect
 from servicekit.render import json as render_json
 from servicekit.render import text as render
 from servicekit.render.rows import handoff_of
@@ -31,17 +31,13 @@ def test_reaches_text_singular_and_plural() -> None:
     assert render.reaches_text("Upstream of", "t", []) == "Upstream of t: 0 nodes"
 
 
-@pytest.mark.parametrize(
-    ("fn", "key", "list_key"),
-    [
-        (render_json.upstream_json, "target", "upstream"),
-        (render_json.downstream_json, "source", "downstream"),
-    ],
-    ids=["upstream", "downstream"],
-)
-def test_reach_json_shapes(fn, key, list_key) -> None:  # type: ignore[no-untyped-def]
-    """Reach lists become the SPEC's JSON objects, in order."""
-    data = fn("t", [Reach("b", "role", 1), Reach("a", "touchpoint", 2)])
+@pytest.mark.parametrize(("direction", "key"), [("upstream", "target"), ("downstream", "source")])
+def test_reach_json_shapes(direction: str, key: str) -> None:
+    """Reach lists become the SPEC's JSON objects, in order, keyed by their direction."""
+    kinds = {"a": "touchpoint", "b": "role"}
+    found = Reaches(["b", "a"], [1, 2], kinds, "t", direction)
+    data = render_json.reaches_json(found)
+    list_key = direction
     assert data == {
         key: "t",
         list_key: [
@@ -54,7 +50,8 @@ def test_reach_json_shapes(fn, key, list_key) -> None:  # type: ignore[no-untype
 def test_critical_json_and_text() -> None:
     """Critical nodes keep their order with the roots after them; an empty answer says why."""
     roots = [Root("a", "feeds", 1), Root("s", "source", 3)]
-    assert render_json.critical_json("t", ("a", "b"), roots) == {
+    found = Critical(("a", "b"), {"a": "role", "b": "role"}, "t", tuple(roots))
+    assert render_json.critical_json(found) == {
         "target": "t",
         "critical": ["a", "b"],
         "roots": [{"id": "a", "why": "feeds"}, {"id": "s", "why": "source"}],

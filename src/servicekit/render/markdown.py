@@ -5,6 +5,8 @@ Examples
 >>> import servicekit
 >>> model = servicekit.load_example()
 >>> print(reaches_markdown(model.chain.upstream("pickup", depth=2)))
+**Upstream of pickup**
+<BLANKLINE>
 | distance | kind | id |
 |---:|---|---|
 | 1 | role | cashier |
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from servicekit._words import plural
-from servicekit.chain.results import Reach, Suspect
+from servicekit.chain.results import Critical, Reach, Suspect
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, ModelDiff
@@ -27,9 +29,11 @@ from servicekit.evidence.conformance import Conformance
 from servicekit.model.service_model import ServiceModel
 from servicekit.render.rows import (
     assigned_to,
+    caption,
     complaint_count,
     conformance_table,
     coverage_rows,
+    critical_rows,
     finding_rows,
     handoff_rows,
     percent,
@@ -40,10 +44,13 @@ from servicekit.render.tables import markdown_cell, markdown_table
 from servicekit.render.text import guide_lines, shown_value
 
 __all__ = [
+    "DRAWN_NODES",
     "attribution_markdown",
+    "chain_bundle",
     "chain_markdown",
     "conformance_markdown",
     "coverage_markdown",
+    "critical_markdown",
     "diff_markdown",
     "findings_markdown",
     "guide_markdown",
@@ -80,6 +87,46 @@ def model_markdown(model: ServiceModel) -> str:
     return "\n".join(lines)
 
 
+#: Past this many nodes a chain shown in a notebook is summarised, not drawn: Mermaid
+#: refuses diagrams of more than 50,000 characters, and no one reads one that large.
+DRAWN_NODES = 150
+
+
+def chain_bundle(chain: ServiceChain) -> dict[str, str]:
+    """What a notebook shows for a chain: its service-blueprint diagram.
+
+    ``text/markdown`` holds the diagram in a ``mermaid`` fence (JupyterLab 4.1+ and
+    Notebook 7.1+ draw it; GitHub and nbviewer do too) and ``text/vnd.mermaid`` the
+    diagram alone, for front ends that render Mermaid as its own type. There is no
+    ``text/html``: JupyterLab would prefer it to the diagram. A chain of more than
+    ``DRAWN_NODES`` nodes is summarised in Markdown with how to draw a part of it.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> bundle = chain_bundle(servicekit.load_example().chain)
+    >>> sorted(bundle), bundle["text/markdown"].splitlines()[0]
+    (['text/markdown', 'text/plain', 'text/vnd.mermaid'], '```mermaid')
+    """
+    plain = repr(chain)
+    nodes = chain.graph.number_of_nodes()
+    if nodes > DRAWN_NODES:
+        text = (
+            f"**{markdown_cell(chain.model.name or 'Service chain')}**: "
+            f"{plural(nodes, 'node')}, too many to draw at once. "
+            "Draw the part around one node with "
+            "`chain.to_mermaid(focus=NODE, depth=2)`, or one customer's chain with "
+            "`chain.to_mermaid(customer=ID)`."
+        )
+        return {"text/plain": plain, "text/markdown": text}
+    mermaid = chain.to_mermaid()
+    return {
+        "text/plain": plain,
+        "text/markdown": f"```mermaid\n{mermaid}```",
+        "text/vnd.mermaid": mermaid,
+    }
+
+
 def chain_markdown(chain: ServiceChain, *, diagram: bool = True) -> str:
     """The chain as a Mermaid service blueprint in a fenced block, or as a table of hand-offs.
 
@@ -101,15 +148,42 @@ def chain_markdown(chain: ServiceChain, *, diagram: bool = True) -> str:
 
 
 def reaches_markdown(reaches: Iterable[Reach], *, title: str | None = None) -> str:
-    """An ``upstream`` / ``downstream`` answer as a Markdown table, nearest first."""
+    """An ``upstream`` / ``downstream`` answer as a Markdown table, nearest first, under
+    ``title`` (by default the question a ``Reaches`` answers)."""
     header, rows = reach_rows(reaches)
-    return _titled(title, markdown_table(header, rows, align="rll"))
+    body = markdown_table(header, rows, align="rll") if rows else "No nodes."
+    return _titled(title or caption(reaches), body)
 
 
 def suspects_markdown(suspects: Iterable[Suspect], *, title: str | None = None) -> str:
-    """``trace`` suspects as a Markdown table, most likely first."""
+    """``trace`` suspects as a Markdown table, most likely first, under ``title`` (by
+    default the question a ``Suspects`` answers)."""
     header, rows = suspect_rows(suspects)
-    return _titled(title, markdown_table(header, rows, align="rrrlllr"))
+    body = markdown_table(header, rows, align="rrrlllr") if rows else "No suspects."
+    return _titled(title or caption(suspects), body)
+
+
+def critical_markdown(critical: Critical) -> str:
+    """A ``critical`` answer as a Markdown table, nearest first, then where work starts.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> print(critical_markdown(servicekit.load_example().chain.critical("drop-off")))
+    **Critical for drop-off**
+    <BLANKLINE>
+    | # | kind | id |
+    |---:|---|---|
+    | 1 | role | counter-clerk |
+    <BLANKLINE>
+    Work reaching it starts at: counter-clerk (feeds).
+    """
+    header, rows = critical_rows(critical)
+    body = markdown_table(header, rows, align="rll") if rows else "None."
+    if critical.roots:
+        starts = ", ".join(f"{markdown_cell(r.id)} ({r.why})" for r in critical.roots)
+        body += f"\n\nWork reaching it starts at: {starts}."
+    return _titled(caption(critical), body)
 
 
 def guide_markdown(guide: ScenarioGuide) -> str:
