@@ -5,7 +5,7 @@ customer (a touchpoint naming no customer serves every one), that customer as
 its only customer node, and only the hand-offs whose ``for`` admits the
 customer (or that have no ``for``). Two hand-offs between the same roles make
 one edge, in the chain when either admits the customer and required there when
-either of those is required. :class:`Scope` holds such a chain as plain
+either of those is required. ``Scope`` holds such a chain as plain
 adjacency (ids to tuples of ids) for the fast traversals, and everything the
 queries work out once and reuse: the strongly-connected components, the roots,
 the dominator tree or the necessity sets, and which nodes are served.
@@ -28,6 +28,7 @@ from servicekit.chain.algorithms import (
     necessary_sets,
     served_nodes,
 )
+from servicekit.chain.graph import ROLE, TOUCHPOINT
 from servicekit.errors import NotInChainError, UnknownIdError
 
 if TYPE_CHECKING:
@@ -75,8 +76,24 @@ class Scope:
         found = chain.kinds.get(node) if isinstance(node, str) else None
         if found is None or (kind is not None and found != kind):
             kinds = chain.kinds
-            pool = kinds if kind is None else (n for n, k in kinds.items() if k == kind)
-            raise UnknownIdError(node, kind=kind or "node", candidates=list(pool))
+            pool = list(kinds if kind is None else (n for n, k in kinds.items() if k == kind))
+            if found is None:
+                raise UnknownIdError(node, kind=kind or "node", candidates=pool)
+            # An id of another kind: say so, and offer what it is linked to.
+            near: list[str] = []
+            if kind == TOUCHPOINT and found == ROLE:
+                near = [t.id for t in chain.model.touchpoints.values() if t.role == node]
+            elif kind == ROLE and found == TOUCHPOINT:
+                near = [chain.model.touchpoints[node].role]
+            if not near and len(pool) <= 8:
+                near = sorted(pool)
+            raise UnknownIdError(
+                node,
+                kind=kind or "node",
+                candidates=pool,
+                suggestions=near or None,
+                note=f"it is a {found}",
+            )
         if node not in self.pred:
             assert self.customer is not None
             raise NotInChainError(node, kind=found, customer=self.customer)

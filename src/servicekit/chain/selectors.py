@@ -1,8 +1,8 @@
 """Selectors: name a part of the chain the way dbt names a part of its DAG.
 
-A selector is read by a small grammar of its own into frozen :class:`Selector`
+A selector is read by a small grammar of its own into frozen ``Selector``
 objects, then evaluated on a chain. The forms (SPEC, "Working with models over
-time")::
+time"):
 
     selection    := term-list ( WHITESPACE term-list )*     a union
     term-list    := term ( "," term )*                     an intersection
@@ -18,7 +18,7 @@ time")::
 ``spotter+`` the spotter and everything downstream; ``@spotter`` the spotter,
 everything downstream of it, and everything upstream of those. Depths count graph
 edges, as ``--depth`` does. A malformed selector raises
-:class:`~servicekit.SelectorError`, which points at the character.
+``SelectorError``, which points at the character.
 
 Examples
 --------
@@ -48,7 +48,7 @@ import attrs
 
 from servicekit.chain.algorithms import bfs_order, bfs_reach
 from servicekit.chain.graph import CUSTOMER, ROLE, TOUCHPOINT
-from servicekit.errors import SelectorError, UnknownIdError, did_you_mean, suggest
+from servicekit.errors import SelectorError, did_you_mean, suggest
 from servicekit.model.entities import Role, keys_of
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ __all__ = [
 METHODS = ("department", "kind", "customer")
 #: The values of ``kind:`` (``role`` is people and systems).
 KINDS = ("role", "person", "system", "touchpoint", "customer")
-#: The key of :attr:`SelectionScope.members` holding every node that is not a role.
+#: The key of ``SelectionScope.members`` holding every node that is not a role.
 NOT_ROLE = "not-role"
 #: Characters that end a word (and may only appear in an id when it is quoted).
 _SPECIAL = frozenset(',+@:"')
@@ -271,7 +271,7 @@ _METHODS = "methods: " + ", ".join(f"{m}:" for m in METHODS)
 
 @lru_cache(maxsize=256)
 def parse(text: str) -> Selector:
-    """Read a selector; a malformed one raises :class:`~servicekit.SelectorError`.
+    """Read a selector; a malformed one raises ``SelectorError``.
 
     Examples
     --------
@@ -317,7 +317,7 @@ def parse(text: str) -> Selector:
 class SelectionScope(NamedTuple):
     """The chain a selection is evaluated on: adjacency, the kind of each node, its customer.
 
-    ``members`` holds the ids of each kind, and under :data:`NOT_ROLE` those of every
+    ``members`` holds the ids of each kind, and under ``NOT_ROLE`` those of every
     touchpoint and customer, for ordering a selection with set operations.
     """
 
@@ -330,10 +330,7 @@ class SelectionScope(NamedTuple):
 
 def customer_chain(chain: ServiceChain, customer: str) -> SelectionScope:
     """The customer's chain as selectors walk it: the chain's own view of that customer."""
-    model = chain.model
-    if customer not in model.customers:
-        raise UnknownIdError(customer, kind="customer", candidates=list(model.customers))
-    view = chain._scope(customer)  # the chain's own customer chain
+    view = chain._scope(customer)  # the chain's own customer chain (it checks the id)
     kinds = chain.kinds
     keep = {node: kinds[node] for node in view.pred}
     members = {
@@ -455,7 +452,7 @@ def _walk(
 ) -> tuple[str, ...] | None:
     """The commonest selection, ``N+node`` or ``node+N``, as ``upstream`` walks it.
 
-    One BFS (:func:`bfs_order`: ``upstream``'s walk, without sorting each level) and
+    One BFS (``bfs_order()``: ``upstream``'s walk, without sorting each level) and
     one sort of its answer; the few touchpoints and customers are set apart with set
     operations, not a lookup per node. ``None`` for any other form.
     """
@@ -502,7 +499,7 @@ def select_ids(
     """The ids ``selectors`` name (a union), less those ``exclude`` names.
 
     Ordered by kind (roles, touchpoints, customers), then id. With ``customer``,
-    everything is evaluated on that customer's chain. See :meth:`ServiceChain.select`.
+    everything is evaluated on that customer's chain. See ``ServiceChain.select()``.
     """
     if exclude is None and customer is None:  # one selector of one term: walk at once
         text = selectors if isinstance(selectors, str) else None

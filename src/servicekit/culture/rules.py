@@ -1,9 +1,9 @@
 """The audit's rules: each a function that finds what works against a service culture.
 
 A rule's check takes the model and yields ``(subject_id, message, hint)`` for
-every problem it finds. :data:`RULES` joins each check to its id, default
+every problem it finds. ``RULES`` joins each check to its id, default
 severity and description, which the model's vocabulary
-(:data:`servicekit.model.vocabulary.AUDIT_RULES`) holds, so that a model file can
+(``servicekit.model.vocabulary.AUDIT_RULES``) holds, so that a model file can
 name rules without loading this module. Adding a rule takes one function here
 and one line in each table.
 
@@ -84,14 +84,27 @@ def _quoted(entity: Any) -> str:
     return f'"{entity.label}"'
 
 
+def _role(role: Role) -> str:
+    """A role as a sentence names it: ``the Cashier``, or ``role 'a'`` when it has no name."""
+    return f"the {role.name}" if role.name else f"role {role.id!r}"
+
+
+def _upper_first(text: str) -> str:
+    """``text`` starting a sentence: its first letter upper-case, the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
 def _roles(model: ServiceModel, ids: Iterable[str]) -> str:
-    """Role labels, listed: ``the Cashier and Counter clerk``."""
-    labels = [model.roles[r].label for r in ids]
-    return "the " + _listed(labels) if labels else ""
+    """Roles, listed: ``the Cashier and Counter clerk``; unnamed ones by id:
+    ``the Cashier and role 'runner'``."""
+    roles = [model.roles[r] for r in ids]
+    if all(r.name for r in roles):
+        return "the " + _listed([r.name for r in roles]) if roles else ""
+    return _listed([_role(r) for r in roles])
 
 
 def _first_and_count(names: Sequence[str], total: int, most: int = 4) -> str:
-    """What :func:`~servicekit._words.listed` says of ``total`` names of which the first
+    """What ``listed()`` says of ``total`` names of which the first
     ``most + 1`` (or all) are given."""
     if total > most + 1:
         return _listed([*names[:most], f"{total - most} more"], most=most + 1)
@@ -259,7 +272,7 @@ def _on_duty(model: ServiceModel, scenario: Scenario) -> str:
 
 def consequential_words(model: ServiceModel) -> tuple[str, ...]:
     """The words that make a metric consequential: the model's ``audit: consequential:``, or
-    :data:`~servicekit.model.vocabulary.CONSEQUENTIAL`."""
+    ``CONSEQUENTIAL``."""
     words = model.audit_settings.consequential
     return CONSEQUENTIAL if words is None else words
 
@@ -283,7 +296,7 @@ def _no_customer(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
             continue
         yield (
             role.id,
-            f"The {role.label} hands its work to no colleague, meets no customer at a "
+            f"{_upper_first(_role(role))} hands its work to no colleague, meets no customer at a "
             "touchpoint and has no one reporting to it, so nobody is served by what this "
             "job does.",
             "Write down whom this role serves: the colleague who receives its work (serves) "
@@ -299,7 +312,7 @@ def _no_line_of_sight(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
             receivers = _roles(model, dict.fromkeys(h.to for h in role.serves))
             yield (
                 role.id,
-                f"The work the {role.label} hands to {receivers} never reaches a customer "
+                f"The work {_role(role)} hands to {receivers} never reaches a customer "
                 "touchpoint, so people in this job cannot see which customers they "
                 "ultimately serve.",
                 "Follow where this work goes after it is handed on and add the missing "
@@ -323,7 +336,7 @@ def _uncovered_role(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
         names = _first_and_count([touchpoints[t].label for t in first], total)
         yield (
             role.id,
-            f"No service principle applies to the {role.label}, although its work reaches "
+            f"No service principle applies to {_role(role)}, although its work reaches "
             f"customers at {names}, so when something happens that no procedure "
             "foresaw, this role has nothing to guide it.",
             "Extend a principle to this role or to its department (applies_to), "
@@ -576,7 +589,7 @@ def _key_person(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
         names = _listed(touchpoints[t].label for t in found)
         yield (
             role.id,
-            f"One person holds the {role.label}, with no backup, and every piece of work "
+            f"One person holds {_role(role)}, with no backup, and every piece of work "
             f"for {names} needs this role, so one absence stops the service there.",
             "Name a backup who can stand in (backup: [...]) and cross-train them, or add "
             "headcount; a written check-list lets someone else step in.",
@@ -625,7 +638,7 @@ def _unknown_category(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
         hint += ", or write down the fail point whose defects this role stops."
         yield (
             role.id,
-            f"The {role.label} catches {_listed(repr(c) for c in unknown)}, a "
+            f"{_upper_first(_role(role))} catches {_listed(repr(c) for c in unknown)}, a "
             f"categor{'ies' if len(unknown) > 1 else 'y'} no fail point has, so "
             f"{'they catch' if len(unknown) > 1 else 'it catches'} nothing: a typo, or a "
             "fail point not written down yet.",

@@ -15,7 +15,7 @@ back behind the line (a drop-off feeding the plant) is drawn downwards.
 Both functions take the same arguments and draw the same nodes and edges.
 ``focus`` limits the diagram to a node and everything up- or downstream of it
 within ``depth`` hand-offs; ``customer`` draws that customer's chain. ``observed`` (a
-:class:`~servicekit.evidence.conformance.Conformance`, what a hand-off log shows)
+``Conformance``, what a hand-off log shows)
 overlays the evidence on the design: each hand-off is labelled with how often the
 log shows it (``never observed`` when it does not), and each undocumented hand-off
 the log shows is drawn as a dashed purple arrow with its count.
@@ -194,7 +194,7 @@ def blueprint(
         How many hops from ``focus`` to draw; every hop when ``None``. Needs
         ``focus``.
     select : collection of str, optional
-        Only these nodes (a selection, see :meth:`ServiceChain.select`) and the
+        Only these nodes (a selection, see ``ServiceChain.select()``) and the
         edges between them; with ``focus``, the nodes both keep.
     customer : str, optional
         Draw this customer's chain: the hand-offs for them, the touchpoints serving them.
@@ -223,7 +223,7 @@ def blueprint(
     view = chain.view(customer)
     if focus is None:
         if depth is not None:
-            raise UsageError(f"depth={depth!r} needs a focus node to count hops from")
+            raise UsageError(f"depth={depth!r} needs focus=NODE: the node to count hand-offs from")
         keep: set[str] | Any = view
     else:
         keep = {focus}
@@ -552,7 +552,7 @@ def to_dot(
 ) -> str:
     """The chain as a Graphviz DOT digraph laid out like a service blueprint.
 
-    The same blueprint as :func:`to_mermaid`: clusters for the customers, the
+    The same blueprint as ``to_mermaid()``: clusters for the customers, the
     front stage (touchpoints and front-line roles) and the back office (dashed:
     behind the line of visibility); ``rankdir=BT`` so that work flows up
     towards the customer. Render it with ``dot -Tsvg``.
@@ -568,7 +568,7 @@ def to_dot(
     select : collection of str, optional
         Draw only these nodes (a selection) and the edges between them.
     observed : Conformance, optional
-        What a hand-off log shows, drawn as :func:`to_mermaid` draws it.
+        What a hand-off log shows, drawn as ``to_mermaid()`` draws it.
 
     Returns
     -------
@@ -728,7 +728,7 @@ def _group_ids(graph: nx.DiGraph[str]) -> dict[str, str]:
 
 
 def rollup_mermaid(graph: nx.DiGraph[str], title: str = "") -> str:
-    """A roll-up (:meth:`ServiceChain.rollup`) as a Mermaid flowchart, left to right.
+    """A roll-up (``ServiceChain.rollup()``) as a Mermaid flowchart, left to right.
 
     Each department is a box naming its roles; each edge says how many hand-offs
     cross it and, drawn heavy and red, the fail points on them with their rates.
@@ -778,9 +778,9 @@ def rollup_mermaid(graph: nx.DiGraph[str], title: str = "") -> str:
 
 
 def rollup_dot(graph: nx.DiGraph[str], title: str = "") -> str:
-    """A roll-up (:meth:`ServiceChain.rollup`) as Graphviz DOT, left to right.
+    """A roll-up (``ServiceChain.rollup()``) as Graphviz DOT, left to right.
 
-    The same boxes and edges as :func:`rollup_mermaid`; render it with ``dot -Tsvg``.
+    The same boxes and edges as ``rollup_mermaid()``; render it with ``dot -Tsvg``.
 
     Examples
     --------
