@@ -1,6 +1,6 @@
 """Process-level helpers every stage may use: the version, the collector, later stages.
 
-:func:`later` is the one way code reaches *up* the data flow. The façade methods
+``later()`` is the one way code reaches *up* the data flow. The façade methods
 users like (``model.chain``, ``model.audit()``, ``result.to_json()``,
 ``result._repr_html_()``) live on objects of an early stage but are answered by
 a later one; they name that stage's module here and it is imported when the

@@ -1,9 +1,9 @@
-"""Every error servicekit raises on purpose, under one root: :class:`ServicekitError`.
+"""Every error servicekit raises on purpose, under one root: ``ServicekitError``.
 
 Problems found while loading or building a model are collected, not raised one
-by one: a :class:`ModelError` carries every :class:`Problem`, each naming the
+by one: a ``ModelError`` carries every ``Problem``, each naming the
 entity, the field and the bad value and, when the model came from a file, its
-``file:line:column``. The command line turns any :class:`ServicekitError` into
+``file:line:column``. The command line turns any ``ServicekitError`` into
 located ``error:`` lines and exit code 2; any other exception is a bug.
 
 Every class here keeps its data as attributes and survives ``pickle`` and
@@ -143,7 +143,7 @@ ROW = "row"
 class EvidenceError(ServicekitError, ValueError):
     """Evidence (complaints, a hand-off log) that cannot be read, with every problem found.
 
-    Each :class:`Problem` is placed at the row it is about, ``file:line`` (lines count
+    Each ``Problem`` is placed at the row it is about, ``file:line`` (lines count
     from 1, the header being line 1; rows of a DataFrame or of an iterable of mappings
     count from 1 too), and names the column, the bad value and, for an unknown id, the
     nearest known ones. The command line prints each and exits 2.

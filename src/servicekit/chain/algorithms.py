@@ -3,7 +3,7 @@
 Each works on plain Python structures (ids, or nodes numbered 0..n-1 with
 successor lists) so that a query over a large chain costs no more than its
 traversal. Each is checked against networkx on generated graphs with cycles
-(``tests/chain/test_algorithms.py``); :class:`~servicekit.ServiceChain` is
+(``tests/chain/test_algorithms.py``); ``ServiceChain`` is
 their only user in the library.
 """
 
@@ -690,7 +690,7 @@ def bfs_reach(
 ) -> set[str]:
     """The nodes within ``depth`` steps of any of ``starts``, the starts included.
 
-    A level-by-level BFS from all the starts at once, as :func:`bfs_levels` walks
+    A level-by-level BFS from all the starts at once, as ``bfs_levels()`` walks
     from one, without ordering anything: selectors order their answer once, at the end.
 
     Examples
@@ -717,7 +717,7 @@ def bfs_reach(
 def bfs_order(adjacency: Mapping[str, Iterable[str]], start: str, depth: int | None) -> list[str]:
     """The nodes within ``depth`` steps of ``start``, in the order a BFS finds them.
 
-    :func:`bfs_levels` without sorting each level and without distances, for a
+    ``bfs_levels()`` without sorting each level and without distances, for a
     caller that orders the answer once itself; ``start`` is left out, even on a cycle.
 
     Examples
@@ -801,7 +801,7 @@ def best_reach(
     maps a value to the bitset of the sources reaching the node with that value
     (each source at its best value only). ``sources`` maps a node to its bit. A
     path's value is the product of ``factor[node]`` (1 when absent) over its nodes
-    before the target, the source included, as :func:`best_products` counts it
+    before the target, the source included, as ``best_products()`` counts it
     from the other end; without ``factor`` every value is 1 and a label is the
     plain set of sources reaching the node. Inside a cycle the labels are relaxed
     until they settle. A target never counts itself among its sources.

@@ -1,6 +1,6 @@
 """What a change to a model does to each touchpoint's chain: upstream, critical set, suspects.
 
-:func:`touchpoint_changes` compares the chains of two versions of a model. It
+``touchpoint_changes()`` compares the chains of two versions of a model. It
 answers as if ``upstream``, ``critical`` and ``trace`` were asked of every
 touchpoint in both, but it only looks where a change can matter:
 
@@ -12,7 +12,7 @@ touchpoint in both, but it only looks where a change can matter:
   either version) is usually small, and one sweep of each chain computes, for
   every affected touchpoint at once, which nodes of ``K`` reach it and, per
   defect category, the best escape of each receiving role of ``K``
-  (:func:`~servicekit.chain.algorithms.best_reach`).
+  (``best_reach()``).
 
 So a diff costs about two passes over each chain, not a query per touchpoint.
 
@@ -129,7 +129,7 @@ def _reach(
     targets: list[str],
     factor: Mapping[str, float] | None = None,
 ) -> dict[str, Label]:
-    """:func:`best_reach` over ``chain``, sources and targets given by id."""
+    """``best_reach()`` over ``chain``, sources and targets given by id."""
     index = chain._scope(None).index  # the whole chain's cached component index
     position = index.position
     sources = {position[n]: 1 << bit for n, bit in numbered.items() if n in position}

@@ -58,7 +58,7 @@ _REFUSED = (
 class ReadOnlyData(dict[str, Any]):
     """The data of a node, an edge or the graph: a dict that refuses changes once sealed.
 
-    networkx fills it while the graph is built; :func:`build_graph` then seals it.
+    networkx fills it while the graph is built; ``build_graph()`` then seals it.
     A copy (``dict(data)``, ``data.copy()``, ``graph.copy()``) is a plain, writable dict.
     """
 
@@ -125,7 +125,7 @@ class ReadOnlyData(dict[str, Any]):
 
 
 class _ChainGraph(nx.DiGraph):  # type: ignore[type-arg]
-    """A ``DiGraph`` whose node, edge and graph data are :class:`ReadOnlyData`."""
+    """A ``DiGraph`` whose node, edge and graph data are ``ReadOnlyData``."""
 
     node_attr_dict_factory = ReadOnlyData
     edge_attr_dict_factory = ReadOnlyData

@@ -1,6 +1,6 @@
 """Roll-ups: the chain between departments, for a leadership team to see on one page.
 
-:func:`rollup` groups roles by department and keeps one edge A -> B for every
+``rollup()`` groups roles by department and keeps one edge A -> B for every
 pair of departments where a role of A hands off to a role of B. A role without a
 department is a group of its own, named by its role id.
 
@@ -62,7 +62,7 @@ def roll_up(
     customer: str | None = None,
     roles: Iterable[str] | None = None,
 ) -> nx.DiGraph[str]:
-    """The department graph of ``chain``; see :meth:`ServiceChain.rollup`.
+    """The department graph of ``chain``; see ``ServiceChain.rollup()``.
 
     ``roles``, when given, keeps only those roles (and the hand-offs between them).
     With ``customer``, only the hand-offs of that customer's chain count.

@@ -1,6 +1,6 @@
 """What a change to a model does: the diff a reviewer reads before it is merged.
 
-:func:`diff` compares two versions of a model: the entities added, removed and
+``diff()`` compares two versions of a model: the entities added, removed and
 changed (field by field, through each entity's field table); the hand-offs added,
 removed and changed; for each touchpoint, the nodes that entered or left its
 upstream and its critical set, and the suspects whose score changed; and the
@@ -72,7 +72,7 @@ class EntityChange:
     """An entity ``added``, ``removed`` or ``changed`` (then with its changed ``fields``).
 
     ``entity`` is the new version (the old one when removed). A role whose only
-    change is in its hand-offs is not listed here: see :class:`HandoffChange`.
+    change is in its hand-offs is not listed here: see ``HandoffChange``.
     """
 
     kind: str
@@ -99,7 +99,7 @@ class HandoffChange:
 
 @attrs.frozen(kw_only=True)
 class ModelDiff:
-    """The difference between two versions of a model, as :func:`diff` finds it.
+    """The difference between two versions of a model, as ``diff()`` finds it.
 
     ``model`` holds changes to the model's own fields (``name``, ``description``,
     ``audit``); ``entities``, ``handoffs`` and ``touchpoints`` the changes in the

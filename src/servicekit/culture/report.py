@@ -2,7 +2,7 @@
 
 For each touchpoint: its upstream chain, its critical roles and its top trace
 suspects; then the roles no principle reaches and the audit findings. A
-:class:`Report` holds the answers themselves; :mod:`servicekit.render` writes
+``Report`` holds the answers themselves; ``servicekit.render`` writes
 it as text or JSON.
 
 Examples
@@ -80,7 +80,7 @@ def build(
 
     With ``select`` (a selection of the chain), only the selected touchpoints, the
     coverage gaps among the selected roles and the findings about the selection
-    (see :mod:`servicekit.culture.selection`).
+    (see ``servicekit.culture.selection``).
     """
     chain = model.chain
     chosen = None if select is None else set(select)

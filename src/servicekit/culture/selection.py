@@ -1,6 +1,6 @@
 """Culture answers restricted to a selection of the chain (``--select`` on the command line).
 
-A selection (:meth:`ServiceChain.select`) is a set of roles, touchpoints and
+A selection (``ServiceChain.select()``) is a set of roles, touchpoints and
 customers. Restricting an answer to it means:
 
 - **audit**: the findings about the selection. A finding is kept when its subject
@@ -74,7 +74,7 @@ def ties(model: ServiceModel, subject: str) -> tuple[str, ...]:
 
 
 def findings_about(findings: Findings, model: ServiceModel, selected: Collection[str]) -> Findings:
-    """The findings whose subject is selected or tied to a selected node (see :func:`ties`)."""
+    """The findings whose subject is selected or tied to a selected node (see ``ties()``)."""
     chosen = set(selected)
     return Findings(f for f in findings if any(n in chosen for n in ties(model, f.subject)))
 

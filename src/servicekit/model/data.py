@@ -129,7 +129,7 @@ def model_data(model: ServiceModel) -> dict[str, Any]:
 
 
 def model_from_data(data: Mapping[str, Any], cls: type[M]) -> M:
-    """A ``cls`` (a :class:`ServiceModel`) from a YAML document's data, checked as a file is.
+    """A ``cls`` (a ``ServiceModel``) from a YAML document's data, checked as a file is.
 
     Raises
     ------

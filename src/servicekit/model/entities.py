@@ -1,11 +1,11 @@
 """The entities of a model: frozen, slotted attrs classes that check themselves.
 
 Every entity is immutable and compared by value. Collections inside entities
-are tuples and mappings are :class:`~servicekit.model.frozen.FrozenDict`, so
+are tuples and mappings are ``FrozenDict``, so
 whole models are hashable. Each field carries a
-:class:`~servicekit.model.values.FieldSpec` in its metadata: its shape, its YAML
+``FieldSpec`` in its metadata: its shape, its YAML
 key, what its ids refer to, and its documentation. Building an entity checks
-every field against its shape and raises one :class:`~servicekit.ModelError`
+every field against its shape and raises one ``ModelError``
 with every problem, each naming the entity, the field and the value.
 
 Examples
@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from servicekit._runtime import later
 from servicekit.errors import ModelError, Problem, nearest
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
@@ -112,7 +113,7 @@ class _Broken:
 def _nested(cls: type[E], value: Any) -> E | Any:
     """``value`` as a ``cls``: built from a mapping, kept when it already is one.
 
-    A mapping that cannot be built becomes a :class:`_Broken` holding its problems, so
+    A mapping that cannot be built becomes a ``_Broken`` holding its problems, so
     the enclosing entity reports them with the rest of its own.
     """
     if isinstance(value, Mapping):
@@ -167,7 +168,7 @@ _KEYS: dict[type, dict[str, str]] = {}
 
 
 def field_specs(cls: type) -> tuple[tuple[str, FieldSpec], ...]:
-    """(attribute name, :class:`FieldSpec`) of every field of an entity class, in order.
+    """(attribute name, ``FieldSpec``) of every field of an entity class, in order.
 
     Examples
     --------
@@ -200,7 +201,7 @@ def keys_of(cls: type) -> dict[str, str]:
 def build(cls: type[E], data: Mapping[str, Any]) -> E:
     """A ``cls`` from a mapping keyed as the YAML format writes it.
 
-    Every problem is raised together as one :class:`~servicekit.ModelError`: keys the
+    Every problem is raised together as one ``ModelError``: keys the
     entity does not have (with the nearest known ones), and every value its check refuses.
 
     Examples
@@ -353,6 +354,10 @@ class Entity:
         """The name, or the id when there is no name."""
         name: str = getattr(self, "name", "") or getattr(self, "id", "")
         return name
+
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").entity_html(self)
+        return text
 
 
 # --- the entities --------------------------------------------------------------------------
@@ -867,7 +872,7 @@ class AuditSettings(Entity):
     """Per-model audit settings: rule id -> ``off`` or a severity, and the consequential words.
 
     ``consequential`` replaces the words that make a metric consequential
-    (:data:`~servicekit.model.vocabulary.CONSEQUENTIAL`); ``None`` keeps them.
+    (``CONSEQUENTIAL``); ``None`` keeps them.
     """
 
     entity_kind: ClassVar[str] = "audit section"

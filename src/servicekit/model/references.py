@@ -1,7 +1,7 @@
 """The checks that span a whole model: unique ids, references that resolve, no reporting loop.
 
 Which fields hold references, and to what, is read from each field's
-:class:`~servicekit.model.values.FieldSpec` (``refers_to``); nothing here lists
+``FieldSpec`` (``refers_to``); nothing here lists
 fields by name. Every problem names the entity, the field and the bad value;
 the YAML reader adds where it is written.
 """
@@ -80,7 +80,7 @@ def references(entity: Entity, prefix: Path = ()) -> Iterator[tuple[Path, str, t
 
 
 def model_problems(model: ServiceModel) -> Iterator[Problem]:
-    """Every problem of the model as a whole, at most :data:`MAX_PROBLEMS`."""
+    """Every problem of the model as a whole, at most ``MAX_PROBLEMS``."""
     return itertools.islice(_problems(model), MAX_PROBLEMS)
 
 

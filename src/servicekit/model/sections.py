@@ -1,7 +1,7 @@
 """The one table of the YAML format: its sections, in order, and the entity of each.
 
 The reader, the writer, the JSON Schema and the docs all walk this table and the
-:class:`~servicekit.model.values.FieldSpec` of each entity's fields; nothing
+``FieldSpec`` of each entity's fields; nothing
 else lists the sections or their keys.
 
 Examples

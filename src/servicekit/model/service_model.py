@@ -1,9 +1,9 @@
 """The whole model: every entity keyed by id, checked as a whole when built.
 
-A :class:`ServiceModel` is where users start, so it also carries the façade
+A ``ServiceModel`` is where users start, so it also carries the façade
 methods they reach for (``model.chain``, ``model.audit()``, ``model.guide()``,
 rich display in notebooks). Those are answered by later stages of the data flow,
-reached through :func:`servicekit._runtime.later`: the model itself only holds and
+reached through ``servicekit._runtime.later()``: the model itself only holds and
 checks data.
 
 Examples
@@ -67,7 +67,7 @@ E = TypeVar("E")
 
 class Entities(FrozenDict[str, E]):
     """The entities of one section, keyed by id; an unknown id raises
-    :class:`~servicekit.UnknownIdError` with the nearest known ids.
+    ``UnknownIdError`` with the nearest known ids.
 
     Examples
     --------
@@ -212,11 +212,11 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
 
 @attrs.frozen(kw_only=True, repr=False)
 class ServiceModel:
-    """The whole model: every entity keyed by id, plus its :attr:`chain`.
+    """The whole model: every entity keyed by id, plus its ``chain``.
 
     Building one checks it: every reference must resolve and ids must be
     unique across the model. All problems are raised together as a
-    :class:`~servicekit.ModelError`.
+    ``ModelError``.
     """
 
     name: str = attrs.field(default="")
@@ -307,7 +307,7 @@ class ServiceModel:
         """A model from the data of a YAML file (``{"servicekit": 1, "roles": [...]}``).
 
         Checked as a file is: every problem is raised together as a
-        :class:`~servicekit.ModelError`, in the same words as the loader's.
+        ``ModelError``, in the same words as the loader's.
         """
         return model_from_data(data, cls)
 
@@ -323,7 +323,7 @@ class ServiceModel:
         return {section.name: len(getattr(self, section.name)) for section in SECTIONS}
 
     def entity(self, id: str) -> Any:
-        """Any entity by id, whatever its kind; raises :class:`~servicekit.UnknownIdError`."""
+        """Any entity by id, whatever its kind; raises ``UnknownIdError``."""
         for section in SECTIONS:
             found = getattr(self, section.name).get(id)
             if found is not None:
@@ -338,35 +338,35 @@ class ServiceModel:
         return None
 
     def customer(self, id: str) -> Customer:
-        """The customer ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The customer ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.customers[id]
 
     def role(self, id: str) -> Role:
-        """The role ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The role ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.roles[id]
 
     def touchpoint(self, id: str) -> Touchpoint:
-        """The touchpoint ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The touchpoint ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.touchpoints[id]
 
     def principle(self, id: str) -> Principle:
-        """The principle ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The principle ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.principles[id]
 
     def script(self, id: str) -> Script:
-        """The script ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The script ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.scripts[id]
 
     def scenario(self, id: str) -> Scenario:
-        """The scenario ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The scenario ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.scenarios[id]
 
     def metric(self, id: str) -> Metric:
-        """The metric ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The metric ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.metrics[id]
 
     def program(self, id: str) -> Program:
-        """The programme ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
+        """The programme ``id``; raises ``UnknownIdError`` with suggestions."""
         return self.programs[id]
 
     # -- edits: each returns a new model, checked as a whole --------------------------------
@@ -376,7 +376,7 @@ class ServiceModel:
 
         A replaced entity keeps its place in its section; a new one goes last. The new
         model is checked as a whole, so a dangling reference raises
-        :class:`~servicekit.ModelError`.
+        ``ModelError``.
 
         Examples
         --------
@@ -437,8 +437,8 @@ class ServiceModel:
         """A new model without the entities ``ids`` (of any kind).
 
         What still refers to them makes the new model invalid: a
-        :class:`~servicekit.ModelError` names each such reference. An unknown id raises
-        :class:`~servicekit.UnknownIdError`.
+        ``ModelError`` names each such reference. An unknown id raises
+        ``UnknownIdError``.
 
         Examples
         --------
@@ -525,7 +525,7 @@ class ServiceModel:
         ``complaints`` is a CSV path, a pandas DataFrame or an iterable of mappings with
         columns ``touchpoint``, ``category`` and optionally ``customer`` and ``count``
         (``columns`` renames them: ``{"category": "reason"}``). See
-        :func:`servicekit.evidence.attribution.attribute`.
+        ``servicekit.evidence.attribution.attribute()``.
         """
         found: Attribution = later("servicekit.evidence.attribution").attribute(
             self, complaints, columns=columns
@@ -544,7 +544,7 @@ class ServiceModel:
 
         ``log`` is a CSV or XES path, a pandas DataFrame or an iterable of mappings, with
         XES-named columns by default. See
-        :func:`servicekit.evidence.conformance.conformance`.
+        ``servicekit.evidence.conformance.conformance()``.
         """
         found: Conformance = later("servicekit.evidence.conformance").conformance(
             self,

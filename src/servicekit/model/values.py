@@ -1,16 +1,16 @@
 """What each kind of value in a model may be: every value check, written once.
 
 A field of an entity has a *shape* (``text``, ``ids``, ``rate`` ...). Its
-:class:`Shape` says which Python values are good (``ok``), and for a bad one
+``Shape`` says which Python values are good (``ok``), and for a bad one
 which problems to report (``explain``), in words a person reads. Entities run
 these checks when they are built, from Python or from YAML alike, so a mistake
 gets the same message both ways; the YAML reader only turns YAML into Python
 values (``read`` says how) and adds the position.
 
 Each field's shape, YAML key, reference target and documentation is its
-:class:`FieldSpec`, kept in the attrs metadata of the entity class: the entity
+``FieldSpec``, kept in the attrs metadata of the entity class: the entity
 classes themselves are the one table of fields that the reader, the writer,
-the JSON Schema and the docs all read (see :mod:`servicekit.model.sections`).
+the JSON Schema and the docs all read (see ``servicekit.model.sections``).
 
 Examples
 --------
@@ -77,7 +77,7 @@ def is_probability(value: object) -> bool:
 class FieldSpec:
     """How one field of an entity is written, checked and documented.
 
-    ``shape`` names its :data:`SHAPES` entry; ``key`` is the YAML key (the
+    ``shape`` names its ``SHAPES`` entry; ``key`` is the YAML key (the
     attribute name unless a Python keyword is in the way); ``refers_to`` the
     kinds of entity its ids must name; ``choices`` the words a ``choice`` may be.
     """
@@ -99,7 +99,7 @@ def spec(
     refers_to: tuple[str, ...] = (),
     choices: tuple[str, ...] = (),
 ) -> dict[str, FieldSpec]:
-    """attrs ``metadata`` carrying a :class:`FieldSpec`."""
+    """attrs ``metadata`` carrying a ``FieldSpec``."""
     if shape not in SHAPES:  # pragma: no cover - a mistake in this package, caught at import
         raise KeyError(shape)
     return {

@@ -4,9 +4,9 @@ Reading goes through the libyaml event stream (PyYAML's pure-Python parser when
 libyaml is missing) and never runs PyYAML's constructors, so no tag can build an
 object and no scalar is coerced: a scalar stays the ``ScalarEvent`` it was read
 as, with its text, its quoting style and its position. Mappings become
-:class:`Map` and sequences :class:`Seq`, each knowing where it starts.
+``Map`` and sequences ``Seq``, each knowing where it starts.
 Structural problems (bad bytes, invalid YAML, anchors, aliases, tags, duplicate
-keys, too deep nesting) are collected in a :class:`Collector`.
+keys, too deep nesting) are collected in a ``Collector``.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ __all__ = [
     "schema_path",
 ]
 
-#: The largest file :func:`load` reads unless told otherwise (256 MiB).
+#: The largest file ``load()`` reads unless told otherwise (256 MiB).
 MAX_BYTES = 256 * 1024 * 1024
 
 
@@ -196,7 +196,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
 def loads(text: str | bytes, *, path: str = "<string>", max_bytes: int = MAX_BYTES) -> ServiceModel:
     """Load a model from YAML text; ``path`` names it in error messages.
 
-    Text over ``max_bytes`` (in UTF-8) is refused, as :func:`load` refuses big files.
+    Text over ``max_bytes`` (in UTF-8) is refused, as ``load()`` refuses big files.
 
     Raises
     ------
@@ -221,7 +221,7 @@ def schema_path() -> Path:
     """Where the JSON Schema (draft 2020-12) of the YAML format ships with the package.
 
     The schema checks the shape of one document: keys, types and required fields.
-    References between entities are checked by :func:`load` only.
+    References between entities are checked by ``load()`` only.
 
     Examples
     --------

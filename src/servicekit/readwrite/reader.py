@@ -4,10 +4,10 @@ The reader knows YAML, not the domain. For each mapping it turns the values
 into plain Python (the exact text of each scalar; a plain number where the
 field's shape reads numbers), builds the entity, and lets the entity check
 itself. When an entity or the whole model refuses a value, each
-:class:`~servicekit.Problem` names its entity and field; the reader adds the
+``Problem`` names its entity and field; the reader adds the
 file, line and column of that field, found in the entity's own mapping. Which
 keys exist, and what each holds, comes from the entities' field table
-(:mod:`servicekit.model.sections`); nothing here lists them.
+(``servicekit.model.sections``); nothing here lists them.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def locate(node: Any, field: tuple[str | int, ...], *, at_key: bool = False) -> 
 def entity_data(cls: type[Entity], node: Map) -> dict[str, Any]:
     """The mapping of an entity as plain Python, each value read as its field's shape reads.
 
-    Keys the entity does not have are kept (read as text), for :func:`build` to name.
+    Keys the entity does not have are kept (read as text), for ``build()`` to name.
     """
     keys = _keys(cls)
     data: dict[str, Any] = {}
@@ -196,7 +196,7 @@ def _without(data: Any, bad: list[tuple[str | int, ...]]) -> Any:
     return data  # a path below a plain value: nothing more to take away
 
 
-#: What :func:`_without` leaves where a value was taken away.
+#: What ``_without()`` leaves where a value was taken away.
 _GONE: Any = object()
 
 

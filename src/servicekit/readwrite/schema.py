@@ -1,9 +1,9 @@
 """The JSON Schema of the YAML format, generated from the one table of sections and fields.
 
-The schema shipped in the package (``servicekit schema``, :func:`~servicekit.schema_path`)
+The schema shipped in the package (``servicekit schema``, ``schema_path()``)
 is this module's output, kept in ``src/servicekit/data/servicekit.schema.json`` so
 editors can point at it; a test checks the file is up to date. To write it again after a
-change to the model, from the project root::
+change to the model, from the project root:
 
     python -m servicekit.readwrite.schema > src/servicekit/data/servicekit.schema.json
 

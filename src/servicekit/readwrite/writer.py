@@ -1,6 +1,6 @@
 """Writing models: YAML text that loads back to an equal model.
 
-``dump`` writes the model's data (:meth:`ServiceModel.to_dict`, which walks the same
+``dump`` writes the model's data (``ServiceModel.to_dict()``, which walks the same
 field table as the reader) as YAML: mappings in block style, short lists of plain words
 in flow style, every string plain where YAML 1.1 would read it back as the same string
 and double-quoted, with escapes, everywhere else.
