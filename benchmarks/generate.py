@@ -7,15 +7,22 @@ segments. Every role receives from 1-4 roles of the layer before it; about 1%
 of hand-offs are rework loops sent back up the chain; about 10% of roles serve
 at touchpoints (a few of them intake counters whose drop-off feeds the back
 office); about a third of hand-offs carry fail points (ids unique across the
-model); some roles catch a category of defect.
+model), a fifth of those with no rate (unknown); some roles catch a category of
+defect.
+
+Revision 2's keys are there too, as real organisations would write them: a few
+suppliers declare ``starts: true`` (their work starts without a hand-off) besides
+the drop-offs' ``feeds``; about 5% of hand-offs are ``for`` one customer segment;
+``required`` hand-offs (``required``, a share: 0.2% by default); about 2% of
+roles are systems; about a third give a ``headcount``, and a few a ``backup``.
 
 ``nodes`` counts every node of the chain: roles, touchpoints and customers.
 
 Usage::
 
-    python benchmarks/generate.py 100000 org-100k.yaml [--seed 7]
+    python benchmarks/generate.py 100000 org-100k.yaml [--seed 7] [--required 0.01]
 
-or, from Python, ``generate.model_text(100_000, seed=7)``.
+or, from Python, ``generate.model_text(100_000, seed=7, required=0.01)``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import math
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 CATEGORIES = ("stain", "lost-item", "delay", "billing", "damage", "wrong-info")
 
@@ -53,9 +61,17 @@ def _layers(roles: int, nodes: int) -> list[range]:
     return [range(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
-def model_text(nodes: int, seed: int = 0) -> str:
-    """A servicekit YAML document with ``nodes`` nodes, the same for the same seed."""
+#: The share of hand-offs that are ``required`` unless told otherwise.
+REQUIRED = 0.002
+
+
+def model_text(nodes: int, seed: int = 0, required: float = REQUIRED) -> str:
+    """A servicekit YAML document with ``nodes`` nodes, the same for the same seed.
+
+    ``required`` is the share of hand-offs marked ``required: true``.
+    """
     rng = random.Random(seed)
+    extra = random.Random(seed + 1)  # revision 2's keys, drawn apart from the shape
     n_customers, n_roles, n_touchpoints = _sizes(nodes)
     layers = _layers(n_roles, nodes)
     layer_of = [0] * n_roles
@@ -108,23 +124,35 @@ def model_text(nodes: int, seed: int = 0) -> str:
 
     out.append("roles:\n")
     fail_point = 0
+    suppliers_layer = layers[0]
     for r in range(n_roles):
         layer = layer_of[r]
         parts = []
         for t in targets[r]:
+            keys = []
             if rng.random() < 1 / 3:
                 fps = []
                 for _ in range(rng.randint(1, 2)):
                     category = CATEGORIES[rng.randrange(len(CATEGORIES))]
-                    fps.append(
-                        f"{{id: f{fail_point}, category: {category}, "
-                        f"rate: {rng.uniform(0.001, 0.05):.4f}}}"
-                    )
+                    rate = rng.uniform(0.001, 0.05)
+                    shown = "" if extra.random() < 0.2 else f", rate: {rate:.4f}"
+                    fps.append(f"{{id: f{fail_point}, category: {category}{shown}}}")
                     fail_point += 1
-                parts.append(f"{{to: r{t}, fail_points: [{', '.join(fps)}]}}")
-            else:
-                parts.append(f"r{t}")
+                keys.append(f"fail_points: [{', '.join(fps)}]")
+            if extra.random() < 0.05:
+                keys.append(f"for: [c{extra.randrange(n_customers)}]")
+            if extra.random() < required:
+                keys.append("required: true")
+            parts.append(f"{{to: r{t}, {', '.join(keys)}}}" if keys else f"r{t}")
         line = f"  - {{id: r{r}, department: d{layer}-{r % 17}"
+        if extra.random() < 0.02:
+            line += ", kind: system"
+        if extra.random() < 1 / 3:
+            line += f", headcount: {extra.choice((1, 1, 2, 3, 5))}"
+            if extra.random() < 0.1 and r > 0:
+                line += f", backup: [r{extra.randrange(r)}]"
+        if r in suppliers_layer and extra.random() < 0.1:
+            line += ", starts: true"
         if parts:
             line += f", serves: [{', '.join(parts)}]"
         if r in catches:
@@ -188,13 +216,95 @@ def flow_text(size: int, seed: int = 0) -> str:
     )
 
 
+# --- evidence: hand-off logs and complaints ------------------------------------------------
+
+
+def write_log(model: Any, events: int, path: Path, seed: int = 0) -> int:
+    """Write a CSV hand-off log of about ``events`` events for ``model``; return the count.
+
+    Each case starts where work starts (a role nobody hands work to) and follows designed
+    hand-offs towards the front line, for up to 20 events, ending at a role that hands
+    nothing on; 2% of the time a role takes its own habitual shortcut instead, a hand-off
+    nobody designed (one per role, as in real services). Cases are written grouped,
+    events in time order, with the usual XES / pm4py columns (case, activity, role,
+    resource, time with an offset, customer).
+    """
+    rng = random.Random(seed)
+    roles = sorted(model.roles)
+    serves = {r: [h.to for h in model.roles[r].serves] for r in roles}
+    shortcut = {r: rng.choice(roles) for r in roles}
+    received = {t for following in serves.values() for t in following}
+    starters = [r for r in roles if serves[r] and r not in received] or [
+        r for r in roles if serves[r]
+    ]
+    customers = sorted(model.customers)
+    written = 0
+    case = 0
+    minute = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(
+            "case:concept:name,concept:name,org:role,org:resource,time:timestamp,case:customer\n"
+        )
+        while written < events:
+            case += 1
+            role = rng.choice(starters)
+            customer = rng.choice(customers)
+            minute += rng.randint(1, 5)
+            at = minute
+            lines = []
+            for _ in range(20):
+                stamp = f"2024-{1 + at // 43200 % 12:02d}-{1 + at // 1440 % 28:02d}T"
+                stamp += f"{at // 60 % 24:02d}:{at % 60:02d}:00+01:00"
+                lines.append(f"case-{case},work,{role},p-{role},{stamp},{customer}\n")
+                following = serves[role]
+                if rng.random() < 0.02:
+                    role = shortcut[role]
+                elif following:
+                    role = rng.choice(following)
+                else:
+                    break
+                at += rng.randint(1, 30)
+            out.write("".join(lines))
+            written += len(lines)
+    return written
+
+
+def write_complaints(model: Any, rows: int, path: Path, touchpoints: int, seed: int = 0) -> int:
+    """Write a CSV of ``rows`` complaints at ``touchpoints`` touchpoints of ``model``.
+
+    Complaints concentrate where a real organisation's do: on a few busy touchpoints with
+    work upstream of them, in three categories each; each row is one week's count of one
+    (columns week, touchpoint, category, customer, count, the customer left empty).
+    """
+    rng = random.Random(seed)
+    candidates = sorted(model.touchpoints)
+    rng.shuffle(candidates)
+    chosen: list[str] = []
+    for touchpoint in candidates:
+        if len(chosen) == touchpoints:
+            break
+        if len(model.chain.upstream(touchpoint, depth=3)) > 20:
+            chosen.append(touchpoint)
+    categories = {t: rng.sample(CATEGORIES, 3) for t in chosen}
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("week,touchpoint,category,customer,count\n")
+        for n in range(rows):
+            touchpoint = rng.choice(chosen)
+            category = rng.choice(categories[touchpoint])
+            out.write(f"2024-W{1 + n % 52:02d},{touchpoint},{category},,{rng.randint(1, 3)}\n")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("nodes", type=int, help="number of nodes (roles, touchpoints, customers)")
     parser.add_argument("out", type=Path, help="the YAML file to write")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--required", type=float, default=REQUIRED, help="share of hand-offs that are required"
+    )
     args = parser.parse_args(argv)
-    args.out.write_text(model_text(args.nodes, args.seed), encoding="utf-8")
+    args.out.write_text(model_text(args.nodes, args.seed, args.required), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 

@@ -6,9 +6,11 @@ Two fenced-block languages become diagrams:
     Mermaid source, drawn as it is.
 ``servicekit-diagram``
     The arguments of ``servicekit diagram`` (a model path, relative to the
-    project root, and optionally ``--focus NODE`` and ``--depth N``). The hook
-    loads the model and draws it with ``ServiceChain.to_mermaid``, so
-    a diagram in the docs can never drift from the model it shows.
+    project root, and optionally ``--focus NODE``, ``--depth N``, ``--select
+    SELECTOR``, ``--by department``, ``--customer ID`` and ``--log FILE``). The hook
+    loads the model and draws it with ``ServiceChain.to_mermaid`` (the roll-up's
+    Mermaid with ``--by``; with a log, ``model.conformance(log).to_mermaid()``), so a
+    diagram in the docs can never drift from the model it shows.
 
 Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``
 hands to the vendored ``mermaid.min.js``. Material for MkDocs' own Mermaid
@@ -45,9 +47,28 @@ def diagram_source(arguments: str) -> str:
     parser.add_argument("model")
     parser.add_argument("--focus")
     parser.add_argument("--depth", type=int)
+    parser.add_argument("--select", action="append")
+    parser.add_argument("--by")
+    parser.add_argument("--customer")
+    parser.add_argument("--log")
     args = parser.parse_args(shlex.split(arguments))
     model = servicekit.load(ROOT / args.model)
-    return model.chain.to_mermaid(focus=args.focus, depth=args.depth)
+    selected = model.chain.select(*args.select) if args.select else None
+    if args.by is not None:
+        from servicekit.chain.rollup import roll_up
+        from servicekit.render.diagram import rollup_mermaid
+
+        return rollup_mermaid(roll_up(model.chain, args.by, roles=selected), model.name)
+    from servicekit.render.diagram import to_mermaid
+
+    return to_mermaid(
+        model.chain,
+        focus=args.focus,
+        depth=args.depth,
+        select=selected,
+        customer=args.customer,
+        observed=model.conformance(ROOT / args.log) if args.log else None,
+    )
 
 
 def format_servicekit_diagram(
@@ -55,6 +76,19 @@ def format_servicekit_diagram(
 ) -> str:
     """A ``servicekit-diagram`` fence: the model's blueprint, drawn at build time."""
     return _pre(diagram_source(source.strip()))
+
+
+#: Where the YAML reference page shows the tables of keys, generated from the field table.
+KEY_TABLES = "<!-- servicekit: key tables -->"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Put the generated tables of keys where a page asks for them."""
+    if KEY_TABLES not in markdown:
+        return markdown
+    from servicekit.readwrite.schema import key_tables
+
+    return markdown.replace(KEY_TABLES, key_tables())
 
 
 def on_config(config: Any) -> Any:

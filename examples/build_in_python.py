@@ -1,17 +1,16 @@
-"""Build a model in Python, change it the explicit way, and write it out as YAML.
+"""Build a model in Python, change it, and write it out as YAML.
 
 Usage: python examples/build_in_python.py
 
-Models are immutable: a change is a new model built with ``attrs.evolve``, and
-building it validates it again.
+The constructors take what the YAML takes: plain ids where YAML has ids, mappings where
+it has mappings. Models are immutable: a change (``with_role``, ``without``) is a new
+model, checked again as a whole.
 """
 
 from __future__ import annotations
 
-import attrs
-
 import servicekit
-from servicekit import Customer, FailPoint, Handoff, Role, ServiceModel, Touchpoint
+from servicekit import Customer, Role, ServiceModel, Touchpoint
 
 
 def kiosk() -> ServiceModel:
@@ -24,11 +23,11 @@ def kiosk() -> ServiceModel:
                 id="scooper",
                 name="Scooper",
                 serves=[
-                    Handoff(
-                        to="server",
-                        item="filled cone",
-                        fail_points=[FailPoint(id="melted", category="quality", rate=0.03)],
-                    )
+                    {
+                        "to": "server",
+                        "item": "filled cone",
+                        "fail_points": [{"id": "melted", "category": "quality", "rate": 0.03}],
+                    }
                 ],
             ),
             Role(id="server", name="Server"),
@@ -40,11 +39,12 @@ def kiosk() -> ServiceModel:
 def main() -> int:
     """Build, change, dump and reload the kiosk."""
     model = kiosk()
+    print("A model built in Python; its suspects at the hatch:")
     print([s.fail_point for s in model.chain.trace("hatch")])
 
-    # The server learns to catch half the melted cones: a new, revalidated model.
-    server = attrs.evolve(model.roles["server"], catches={"quality": 0.5})
-    better = attrs.evolve(model, roles={**model.roles, "server": server})
+    # The server learns to catch half the melted cones: a new, checked model.
+    better = model.with_role({"id": "server", "name": "Server", "catches": {"quality": 0.5}})
+    print("After the server learns to catch melted cones, the melted share:")
     print(round(better.chain.trace("hatch")[0].score, 3))
 
     text = servicekit.dump(better)

@@ -1,6 +1,8 @@
 """Where do complaints at a touchpoint come from? A short report for a service manager.
 
-Usage: python examples/complaint_report.py MODEL TOUCHPOINT [CATEGORY]
+Usage: python examples/complaint_report.py [MODEL TOUCHPOINT [CATEGORY]]
+
+With no arguments it reports on pickup at the bundled example, a corner dry cleaner.
 
 For each suspect fail point, most likely first, print its share of units that reach
 the customer defective, the hand-off where it happens, and the shortest path the
@@ -39,6 +41,9 @@ def report(model: servicekit.ServiceModel, touchpoint: str, category: str | None
 
 def main(argv: list[str]) -> int:
     """Print the report; exit 2 on bad usage or an unknown id."""
+    if not argv:
+        print("The bundled example, a corner dry cleaner (pass MODEL TOUCHPOINT for yours):")
+        argv = [str(servicekit.example_path()), "pickup"]
     if len(argv) not in (2, 3):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2

@@ -1,6 +1,8 @@
 """Audit the training programmes of a model, one programme at a time.
 
-Usage: python examples/training_audit.py MODEL
+Usage: python examples/training_audit.py [MODEL]
+
+With no model it audits the bundled example, a corner dry cleaner.
 
 Runs servicekit's audit and keeps the findings about programmes: who each one
 trains, how, and what works against it. Exits 1 when any programme has a finding,
@@ -25,10 +27,12 @@ def programme_findings(model: servicekit.ServiceModel) -> dict[str, list[str]]:
 
 def main(argv: list[str]) -> int:
     """Print one paragraph per programme; exit 1 when any has a finding."""
-    if len(argv) != 1:
-        print("usage: python examples/training_audit.py MODEL", file=sys.stderr)
+    if len(argv) > 1:
+        print("usage: python examples/training_audit.py [MODEL]", file=sys.stderr)
         return 2
-    model = servicekit.load(argv[0])
+    if not argv:
+        print("The bundled example, a corner dry cleaner (pass MODEL for yours):")
+    model = servicekit.load(argv[0]) if argv else servicekit.load_example()
     findings = programme_findings(model)
     for program in model.programs.values():
         audience = [*program.audience.roles, *program.audience.departments]

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from servicekit import (
     Audience,
+    AuditSettings,
     Customer,
     FailPoint,
     Handoff,
@@ -157,20 +158,42 @@ def models(draw: st.DrawFn) -> ServiceModel:
     def maybe(pool: list[str]) -> str | None:
         return draw(st.none() | st.sampled_from(pool)) if pool else None
 
+    def named(pool: list[str]) -> tuple[str, ...] | None:
+        """A list that names things: left out (None) or not empty."""
+        if not pool or draw(st.booleans()):
+            return None
+        return tuple(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2)))
+
     fail_ids = list(by_kind["fail point"])
+
+    def fail_points() -> list[FailPoint]:
+        points = []
+        while fail_ids and draw(st.booleans()):
+            points.append(
+                FailPoint(
+                    id=fail_ids.pop(),
+                    category=draw(TEXT),
+                    rate=draw(st.none() | RATE),
+                    shows_at=named(by_kind["touchpoint"]),
+                )
+            )
+        return points
+
+    # Systems are no one's audience and carry no principles: a few roles are systems.
+    systems = {r for r in roles_ids if draw(st.integers(0, 3)) == 0}
+    people = [r for r in roles_ids if r not in systems]
     roles = []
     for index, ident in enumerate(roles_ids):
         serves = []
         for target in some(roles_ids):
-            points = []
-            while fail_ids and draw(st.booleans()):
-                points.append(FailPoint(id=fail_ids.pop(), category=draw(TEXT), rate=draw(RATE)))
             serves.append(
                 Handoff(
                     to=target,
                     item=draw(TEXT),
                     expectations=draw(TEXTS),
-                    fail_points=points,
+                    fail_points=fail_points(),
+                    for_=named(customer_ids),
+                    required=draw(st.booleans()),
                 )
             )
         roles.append(
@@ -178,9 +201,13 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 id=ident,
                 name=draw(TEXT),
                 description=draw(TEXT),
+                kind="system" if ident in systems else draw(st.sampled_from([None, "person"])),
                 department=maybe(departments),
                 reports_to=maybe(roles_ids[:index]),
-                principles=some(by_kind["principle"]),
+                headcount=draw(st.none() | st.integers(1, 10**20)),
+                backup=named([r for r in roles_ids if r != ident]),
+                starts=draw(st.booleans()),
+                principles=() if ident in systems else some(by_kind["principle"]),
                 serves=serves,
                 catches=draw(st.dictionaries(CATEGORY, RATE, max_size=2)),
             )
@@ -193,11 +220,12 @@ def models(draw: st.DrawFn) -> ServiceModel:
             role=draw(st.sampled_from(roles_ids)),
             customers=some(customer_ids),
             feeds=some(roles_ids),
+            fail_points=fail_points(),
         )
         for ident in by_kind["touchpoint"]
     ]
     scopes = st.none() | st.builds(
-        PrincipleScope, roles=st.just(some(roles_ids)), departments=st.just(some(departments))
+        PrincipleScope, roles=st.just(some(people)), departments=st.just(some(departments))
     )
     return ServiceModel(
         name=draw(TEXT),
@@ -222,6 +250,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 statement=draw(TEXT),
                 questions=draw(TEXTS),
                 applies_to=draw(scopes),
+                for_=named(customer_ids),
             )
             for i in by_kind["principle"]
         ],
@@ -233,6 +262,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
                 touchpoint=maybe(by_kind["touchpoint"]),
                 situations=draw(TEXTS),
                 steps=draw(TEXTS),
+                for_=named(customer_ids),
             )
             for i in by_kind["script"]
         ],
@@ -261,7 +291,7 @@ def models(draw: st.DrawFn) -> ServiceModel:
             Program(
                 id=i,
                 name=draw(TEXT),
-                audience=Audience(roles=some(roles_ids), departments=some(departments)),
+                audience=Audience(roles=some(people), departments=some(departments)),
                 formats=draw(TEXTS),
                 reinforcement=draw(TEXTS),
                 content=draw(st.sampled_from([None, "generic", "own-scenarios"])),
@@ -269,4 +299,5 @@ def models(draw: st.DrawFn) -> ServiceModel:
             )
             for i in by_kind["program"]
         ],
+        audit=AuditSettings(consequential=draw(st.none() | TEXTS)),
     )

@@ -76,3 +76,20 @@ def test_flow_list_model_is_valid_and_about_the_asked_size(generate: ModuleType)
     assert len(model.customers) > 100
     assert all(len(c.needs) == 40 for c in model.customers.values())
     assert model.chain.downstream("r0")
+
+
+def test_generated_model_speaks_revision_2(generate: ModuleType) -> None:
+    """Declared starts, required hand-offs, segments, systems, headcounts and unrated rates."""
+    model = servicekit.loads(generate.model_text(3000, seed=1, required=0.01))
+    roles = list(model.roles.values())
+    handoffs = [h for r in roles for h in r.serves]
+    assert any(r.starts for r in roles)
+    assert 0.005 < sum(h.required for h in handoffs) / len(handoffs) < 0.02
+    assert 0.03 < sum(h.for_ is not None for h in handoffs) / len(handoffs) < 0.08
+    assert 0.01 < sum(r.kind == "system" for r in roles) / len(roles) < 0.04
+    assert any(r.headcount == 1 for r in roles)
+    assert any(r.backup for r in roles)
+    rates = [fp.rate for h in handoffs for fp in h.fail_points]
+    assert 0.1 < sum(rate is None for rate in rates) / len(rates) < 0.3
+    default = servicekit.loads(generate.model_text(3000, seed=1))
+    assert sum(h.required for r in default.roles.values() for h in r.serves) > 0

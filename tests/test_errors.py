@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from servicekit import ModelError, Problem, ServicekitError, UnknownIdError
-from servicekit.errors import did_you_mean, suggest
+from servicekit import ModelError, Problem, ServicekitError, UnknownIdError, loads
+from servicekit.errors import did_you_mean, look_alike, nearest, suggest
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_problem_is_frozen_and_comparable() -> None:
     """Problems are immutable values."""
     problem = Problem(path="a", line=1, column=1, message="m")
     assert problem == Problem(path="a", line=1, column=1, message="m")
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match=r"can.t set attribute"):
         problem.line = 2  # type: ignore[misc]
 
 
@@ -104,3 +104,36 @@ def test_unknown_id_error() -> None:
     assert isinstance(err, KeyError)
     assert isinstance(err, ServicekitError)
     assert str(UnknownIdError("zz")) == "unknown id 'zz'"
+
+
+LOOK_ALIKES = [
+    ("cyrillic", "c\u0430shier", "cashier", r"U\+0430 CYRILLIC SMALL LETTER A where 'cashier'"),
+    ("greek", "\u03bfwner", "owner", r"U\+03BF GREEK SMALL LETTER OMICRON"),
+    ("nfd", "cafe\u0301", "caf\u00e9", r"decomposed \(NFD\): 'cafe\\u0301' where the id is"),
+    ("nfc", "caf\u00e9", "cafe\u0301", r"composed \(NFC\)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("word", "known", "pattern"), [c[1:] for c in LOOK_ALIKES], ids=[c[0] for c in LOOK_ALIKES]
+)
+def test_look_alike_ids_say_what_differs(word: str, known: str, pattern: str) -> None:
+    """An id that reads the same as a known one, but is other text, is explained, not guessed."""
+    with pytest.raises(UnknownIdError, match=pattern) as info:
+        raise UnknownIdError(word, kind="role", candidates=[known, "clerk"])
+    assert info.value.hint is not None
+    assert info.value.hint.endswith("type it again")
+
+
+def test_look_alike_references_in_a_file_are_explained() -> None:
+    """A dangling reference that looks like an id names the differing characters."""
+    text = "servicekit: 1\nroles:\n  - id: cashier\n  - id: clerk\n    serves: [c\u0430shier]\n"
+    with pytest.raises(ModelError, match="CYRILLIC SMALL LETTER A") as info:
+        loads(text, path="m.yaml")
+    assert str(info.value).startswith("m.yaml:5:14: error: role 'clerk' names unknown role")
+
+
+def test_ids_that_only_look_different_are_not_look_alikes() -> None:
+    """Real typos still get a did-you-mean, not a look-alike explanation."""
+    assert nearest("runer", ["runner"]) == "did you mean 'runner'?"
+    assert look_alike("runer", ["runner"]) is None

@@ -1,6 +1,6 @@
 """Process-level helpers every stage may use: the version, the collector, later stages.
 
-:func:`later` is the one way code reaches *up* the data flow. The façade methods
+``later()`` is the one way code reaches *up* the data flow. The façade methods
 users like (``model.chain``, ``model.audit()``, ``result.to_json()``,
 ``result._repr_html_()``) live on objects of an early stage but are answered by
 a later one; they name that stage's module here and it is imported when the
@@ -113,7 +113,7 @@ _LOCK_OF_LOCKS = threading.Lock()
 
 
 class computed_once(Generic[T]):
-    """Like :func:`functools.cached_property`, but computed once even when several threads
+    """Like ``functools.cached_property()``, but computed once even when several threads
     ask for it at the same moment: the others wait for the first, and all get the same
     object. Each instance has its own lock (kept in its ``__dict__``), so threads working
     on different objects never wait for each other.
@@ -162,6 +162,6 @@ class computed_once(Generic[T]):
         return found  # type: ignore[no-any-return]
 
 
-#: The ``__dict__`` key of an object's lock for its :class:`computed_once` values: leave it
+#: The ``__dict__`` key of an object's lock for its ``computed_once`` values: leave it
 #: out when the object is pickled or copied.
 LOCK = "_computed_once_lock"

@@ -1,9 +1,9 @@
-"""Every error servicekit raises on purpose, under one root: :class:`ServicekitError`.
+"""Every error servicekit raises on purpose, under one root: ``ServicekitError``.
 
 Problems found while loading or building a model are collected, not raised one
-by one: a :class:`ModelError` carries every :class:`Problem`, each naming the
+by one: a ``ModelError`` carries every ``Problem``, each naming the
 entity, the field and the bad value and, when the model came from a file, its
-``file:line:column``. The command line turns any :class:`ServicekitError` into
+``file:line:column``. The command line turns any ``ServicekitError`` into
 located ``error:`` lines and exit code 2; any other exception is a bug.
 
 Every class here keeps its data as attributes and survives ``pickle`` and
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,16 +22,21 @@ import attrs
 
 __all__ = [
     "AuditSettingError",
+    "EvidenceError",
     "MissingExtraError",
     "ModelError",
     "Nearest",
+    "NotInChainError",
     "OutputError",
     "Problem",
+    "SelectorError",
     "ServicekitError",
     "UnknownIdError",
     "UsageError",
     "clipped",
     "did_you_mean",
+    "look_alike",
+    "nearest",
     "shown",
     "suggest",
 ]
@@ -115,9 +121,12 @@ class Problem:
 
     @property
     def location(self) -> str:
-        """``path:line:column``, or the bare path when there is no line."""
+        """``path:line:column``, or the bare path when there is no line; a row of evidence
+        (``kind`` ``row``) without a column is ``path:line``."""
         if self.line is None:
             return self.path
+        if self.column is None and self.kind == ROW:
+            return f"{self.path}:{self.line}"
         return f"{self.path}:{self.line}:{self.column or 1}"
 
     def __str__(self) -> str:
@@ -193,6 +202,41 @@ class ModelError(ServicekitError, ValueError):
         return (type(self), (self.problems,))
 
 
+#: The ``kind`` of a problem with a row of evidence (a complaints file, a hand-off log):
+#: its ``field`` is the column, its ``value`` the cell, and it is placed at ``file:line``.
+ROW = "row"
+
+
+class EvidenceError(ServicekitError, ValueError):
+    """Evidence (complaints, a hand-off log) that cannot be read, with every problem found.
+
+    Each ``Problem`` is placed at the row it is about, ``file:line`` (lines count
+    from 1, the header being line 1; rows of a DataFrame or of an iterable of mappings
+    count from 1 too), and names the column, the bad value and, for an unknown id, the
+    nearest known ones. The command line prints each and exits 2.
+
+    Examples
+    --------
+    >>> err = EvidenceError([Problem(path="log.csv", line=3, kind=ROW, field=("org:role",),
+    ...                              message="unknown role 'spoter'",
+    ...                              hint="did you mean 'spotter'?")])
+    >>> print(err)
+    log.csv:3: error: unknown role 'spoter'; did you mean 'spotter'?
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
+
 class UnknownIdError(ServicekitError, KeyError):
     """An id that names nothing in the model.
 
@@ -221,18 +265,20 @@ class UnknownIdError(ServicekitError, KeyError):
         self.id = id
         self.kind = kind
         self.note = note
+        pool = candidates if isinstance(candidates, Sequence) else list(candidates)
         if suggestions is not None:
             self.suggestions = tuple(suggestions)
         else:
-            self.suggestions = suggest(id, candidates) if isinstance(id, str) else ()
+            self.suggestions = suggest(id, pool) if isinstance(id, str) else ()
+        #: The hint: did you mean, or what makes a look-alike id differ.
+        self.hint = nearest(id, pool, self.suggestions) if isinstance(id, str) else None
         super().__init__(id)
 
     def __str__(self) -> str:
         text = f"unknown {self.kind} {shown(self.id)}"
         if self.note:
             text += f" ({self.note})"
-        hint = did_you_mean(self.suggestions)
-        return f"{text}; {hint}" if hint else text
+        return f"{text}; {self.hint}" if self.hint else text
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -247,8 +293,84 @@ def _rebuild_unknown_id(
     return UnknownIdError(id, kind=kind, suggestions=suggestions, note=note)
 
 
+class NotInChainError(ServicekitError, LookupError):
+    """A node that exists, but not in the customer's chain a query was asked on.
+
+    Keeps the ``node``, its ``kind`` and the ``customer``.
+
+    Examples
+    --------
+    >>> print(NotInChainError("viewing", kind="touchpoint", customer="investor"))
+    touchpoint 'viewing' does not serve customer 'investor', so it is not in their chain
+    """
+
+    def __init__(self, node: str, *, kind: str, customer: str) -> None:
+        self.node = node
+        self.kind = kind
+        self.customer = customer
+        if kind == "customer":
+            text = (
+                f"customer {node!r} is not in customer {customer!r}'s chain, which holds "
+                f"{customer!r} as its only customer"
+            )
+        else:
+            text = (
+                f"{kind} {node!r} does not serve customer {customer!r}, so it is not in their chain"
+            )
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_not_in_chain, (self.node, self.kind, self.customer))
+
+
+def _rebuild_not_in_chain(node: str, kind: str, customer: str) -> NotInChainError:
+    return NotInChainError(node, kind=kind, customer=customer)
+
+
 class UsageError(ServicekitError, ValueError):
     """An argument a query or a renderer cannot use: a negative depth, a depth with no focus."""
+
+
+class SelectorError(UsageError):
+    """A selector that cannot be read or names nothing: it points at the character.
+
+    Keeps the ``selector`` as written, the 0-based ``position`` of the character at
+    fault, the ``reason`` and a ``hint`` (nearest known words, or how to write it).
+    Printed, it shows the selector with a caret under that character.
+
+    Examples
+    --------
+    >>> err = SelectorError("2++pickup", 2, "a second '+'", "write 2+pickup")
+    >>> print(err)
+    a second '+' at column 3 of the selector; write 2+pickup
+      2++pickup
+        ^
+    >>> err.column
+    3
+    """
+
+    def __init__(self, selector: str, position: int, reason: str, hint: str | None = None):
+        self.selector = selector
+        self.position = position
+        self.reason = reason
+        self.hint = hint
+        super().__init__(selector, position, reason, hint)
+
+    @property
+    def column(self) -> int:
+        """The 1-based column of the character at fault."""
+        return self.position + 1
+
+    def __str__(self) -> str:
+        text = f"{self.reason} at column {self.column} of the selector"
+        if self.hint:
+            text += f"; {self.hint}"
+        # Tabs and line breaks are shown as spaces, so the caret stays under its character.
+        shown = "".join(" " if c.isspace() else c for c in self.selector)
+        return f"{text}\n  {shown}\n  {' ' * self.position}^"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.selector, self.position, self.reason, self.hint))
 
 
 class OutputError(ServicekitError, OSError):
@@ -308,12 +430,13 @@ class Nearest:
     (('runner',), ('clerk',))
     """
 
-    __slots__ = ("_budget", "_pool", "_size", "_sorted")
+    __slots__ = ("_budget", "_pool", "_shapes", "_size", "_sorted")
 
     def __init__(self, candidates: Iterable[str], budget: list[int] | None = None) -> None:
         self._pool = [c for c in candidates if isinstance(c, str) and len(c) <= MAX_HINT_LENGTH]
         self._size = sum(map(len, self._pool))
         self._sorted: list[str] | None = None
+        self._shapes: dict[str, str] | None = None
         self._budget = budget
 
     def __call__(self, word: str, n: int = 3) -> tuple[str, ...]:
@@ -329,6 +452,28 @@ class Nearest:
         if self._budget is not None:
             self._budget[0] -= sum(map(len, pool))
         return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
+
+    def hint(self, word: str) -> str | None:
+        """The hint for an unknown ``word``: what a look-alike differs by, else did you mean.
+
+        Look-alikes are found through an index of the candidates' shapes, built once for
+        the pool: many words cost one lookup each.
+
+        Examples
+        --------
+        >>> Nearest(["runner", "cashier"]).hint("c\u0430shier")[:36]
+        "'cаshier' looks like 'cashier' but i"
+        """
+        if isinstance(word, str) and len(word) <= MAX_HINT_LENGTH:
+            if self._shapes is None:
+                shapes: dict[str, str] = {}
+                for candidate in self._pool:
+                    shapes.setdefault(_skeleton(candidate), candidate)
+                self._shapes = shapes
+            same = self._shapes.get(_skeleton(word))
+            if same is not None and same != word:
+                return _look_alike_hint(word, same)
+        return did_you_mean(self(word))
 
     def _near(self, word: str, allowed: int) -> list[str]:
         """The candidates that could be a typo of ``word``, nearest to it alphabetically,
@@ -357,9 +502,9 @@ class Nearest:
 def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """The candidates closest to ``word``, best first.
 
-    The work is capped: a word longer than :data:`MAX_HINT_LENGTH` gets no suggestion,
-    and a pool of more than :data:`MAX_SEARCH` characters is narrowed to the likely typos
-    (see :class:`Nearest`, which also serves many words from one pool).
+    The work is capped: a word longer than ``MAX_HINT_LENGTH`` gets no suggestion,
+    and a pool of more than ``MAX_SEARCH`` characters is narrowed to the likely typos
+    (see ``Nearest``, which also serves many words from one pool).
 
     Examples
     --------
@@ -369,6 +514,80 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]
     ()
     """
     return Nearest(candidates)(word, n)
+
+
+#: Letters of other scripts that look like Latin ones, and the Latin letter each looks like.
+_CONFUSABLE = str.maketrans(
+    "аеорсухіјѕԁһԛԝвкмнтАВЕКМНОРСТХІЈЅοαινρτυχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdhqwbkmhtABEKMHOPCTXIJSoaivptuxABEHIKMNOPTYXZ",
+)
+
+
+def _skeleton(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_CONFUSABLE)
+
+
+def look_alike(word: str, candidates: Iterable[str]) -> str | None:
+    """What makes ``word`` differ from a candidate it looks identical to, or ``None``.
+
+    Two ids that read the same can differ in their characters: one spelled with a
+    combining accent (NFD) and the other with an accented letter (NFC), or one with a
+    Cyrillic or Greek letter in place of a Latin one. A word longer than
+    ``MAX_HINT_LENGTH`` gets no answer; an ASCII word is compared only with the
+    candidates that are not ASCII (no two ASCII ids look alike).
+
+    Examples
+    --------
+    >>> print(look_alike("c\u0430shier", ["cashier", "clerk"]))
+    'cаshier' looks like 'cashier' but is not the same text: it has U+0430 CYRILLIC SMALL LETTER A where 'cashier' has U+0061 LATIN SMALL LETTER A; type it again
+    """  # noqa: E501
+    if not isinstance(word, str) or len(word) > MAX_HINT_LENGTH:
+        return None
+    shape = _skeleton(word)
+    plain = word.isascii()
+    for candidate in candidates:
+        if plain and candidate.isascii():
+            continue
+        if candidate == word or _skeleton(candidate) != shape:
+            continue
+        return _look_alike_hint(word, candidate)
+    return None
+
+
+def _look_alike_hint(word: str, candidate: str) -> str:
+    if unicodedata.normalize("NFC", candidate) == unicodedata.normalize("NFC", word):
+        form = "decomposed (NFD)" if len(word) > len(candidate) else "composed (NFC)"
+        return (
+            f"{word!r} looks like {candidate!r} but its accents are written {form}: "
+            f"{word!a} where the id is {candidate!a}; type it again"
+        )
+    ours, theirs = unicodedata.normalize("NFC", word), unicodedata.normalize("NFC", candidate)
+    for mine, other in zip(ours, theirs, strict=False):
+        if mine != other:
+            return (
+                f"{word!r} looks like {candidate!r} but is not the same text: it has "
+                f"{_named(mine)} where {candidate!r} has {_named(other)}; type it again"
+            )
+    return f"{word!r} looks like {candidate!r} but is not the same text; type it again"
+
+
+def _named(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+
+
+def nearest(
+    word: str, candidates: Sequence[str], suggestions: Sequence[str] | None = None
+) -> str | None:
+    """The hint for an unknown ``word``: what a look-alike differs by, else did you mean.
+
+    Examples
+    --------
+    >>> nearest("runer", ["runner", "clerk"])
+    "did you mean 'runner'?"
+    """
+    return look_alike(word, candidates) or did_you_mean(
+        suggest(word, candidates) if suggestions is None else suggestions
+    )
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str | None:

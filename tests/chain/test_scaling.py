@@ -55,14 +55,19 @@ def lines_run(work: Callable[[], Any], module: str) -> int:
 def test_parallel_handoffs_are_one_edge_added_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Thousands of hand-offs between two roles make one edge, given to networkx once."""
     given: list[Any] = []
-    real = nx.DiGraph.add_edges_from
+    real_many, real_one = nx.DiGraph.add_edges_from, nx.DiGraph.add_edge
 
     def counting(self: nx.DiGraph[str], edges: Any, **attr: Any) -> None:
         edges = list(edges)
         given.extend(edge[:2] for edge in edges)
-        real(self, edges, **attr)
+        real_many(self, edges, **attr)
+
+    def counting_one(self: nx.DiGraph[str], u: str, v: str, **attr: Any) -> None:
+        given.append((u, v))
+        real_one(self, u, v, **attr)
 
     monkeypatch.setattr(nx.DiGraph, "add_edges_from", counting)
+    monkeypatch.setattr(nx.DiGraph, "add_edge", counting_one)
     model = parallel(3000)
     graph = model.chain.graph
     assert given.count(("a", "b")) == 1

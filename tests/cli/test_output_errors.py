@@ -19,6 +19,7 @@ from servicekit.cli.main import main
 from servicekit.cli.table import COMMANDS
 
 EXAMPLE = str(servicekit.example_path())
+EVIDENCE = Path(__file__).resolve().parents[2] / "examples" / "evidence"
 
 #: Every command with arguments that make it answer, and the help of some.
 RUNS = {
@@ -31,6 +32,10 @@ RUNS = {
             "critical": ["pickup"],
             "trace": ["pickup"],
             "guide": ["wedding-dress-stain"],
+            "select": ["+pickup"],
+            "diff": [EXAMPLE],
+            "attribute": [str(EVIDENCE / "dry-cleaner-complaints.csv")],
+            "conform": [str(EVIDENCE / "dry-cleaner-log.csv")],
         }.get(command.name, [])
         for command in COMMANDS
     },

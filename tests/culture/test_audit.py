@@ -47,14 +47,18 @@ SPEC_RULES = {
     "one-dimensional-program": "warning",
     "self-directed-only-program": "warning",
     "managers-not-included": "warning",
+    "key-person": "warning",
+    "undeclared-start": "info",
+    "unknown-category": "warning",
 }
 
-#: A small shop every case below builds on: a back room feeding a counter.
+#: A small shop every case below builds on: a back room feeding a counter; the baker's
+#: work starts each morning without a hand-off.
 SHOP = """\
 servicekit: 1
 customers: [{id: regular}, {id: tourist}]
 roles:
-  - {id: baker, department: back, reports_to: owner, serves: [clerk]}
+  - {id: baker, starts: true, department: back, reports_to: owner, serves: [clerk]}
   - {id: clerk, department: front, reports_to: owner}
   - {id: owner, department: office}
 touchpoints: [{id: counter, role: clerk, customers: [regular, tourist]}]
@@ -62,6 +66,14 @@ touchpoints: [{id: counter, role: clerk, customers: [regular, tourist]}]
 
 #: The same shop with a principle for everyone, so that principle rules stay quiet.
 SHOP_WITH_PRINCIPLE = SHOP + "principles: [{id: care}]\n"
+
+#: The same shop, saying nothing of where its work starts.
+UNDECLARED = SHOP.replace("starts: true, ", "")
+
+#: A till (a system) the clerk rings sales up on.
+WITH_TILL = SHOP.replace(
+    "  - {id: owner", "  - {id: till, kind: system, serves: [clerk]}\n  - {id: owner"
+)
 
 
 def rule_subjects(text: str, rule: str) -> list[str]:
@@ -428,6 +440,161 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         [],
     ),
     ("managers-not-included", "no-audience", SHOP + "programs: [{id: pr}]\n", []),
+    # Systems are not people.
+    (
+        "no-customer",
+        "a-system-serving-no-one",
+        WITH_TILL.replace("serves: [clerk]}\n  - {id: owner", "}\n  - {id: owner"),
+        [],
+    ),
+    (
+        "uncovered-role",
+        "systems-carry-no-principles",
+        WITH_TILL + "principles: [{id: smile, applies_to: {departments: [front]}}]\n",
+        ["baker"],
+    ),
+    (
+        "uncovered-scenario",
+        "a-system-on-duty",
+        WITH_TILL.replace("touchpoints: [", "touchpoints: [{id: kiosk, role: till}, ")
+        + "principles: [{id: care}]\n"
+        + "scenarios: [{id: s, touchpoint: kiosk, tags: [jam]}]\n",
+        ["s"],
+    ),
+    # for: scripts and principles for some customers only.
+    (
+        "uncovered-scenario",
+        "principle-for-another-customer",
+        SHOP
+        + "principles: [{id: p, for: [tourist]}]\n"
+        + "scenarios: [{id: s, touchpoint: counter, customer: regular, tags: [rush]}]\n",
+        ["s"],
+    ),
+    (
+        "uncovered-scenario",
+        "principle-for-this-customer",
+        SHOP
+        + "principles: [{id: p, for: [regular]}]\n"
+        + "scenarios: [{id: s, touchpoint: counter, customer: regular, tags: [rush]}]\n",
+        [],
+    ),
+    (
+        "uncovered-scenario",
+        "script-for-another-customer",
+        SHOP
+        + "scripts: [{id: sc, role: clerk, situations: [rush], for: [tourist]}]\n"
+        + "scenarios: [{id: s, touchpoint: counter, customer: regular, tags: [rush]}]\n",
+        ["s"],
+    ),
+    (
+        "uncovered-scenario",
+        "script-for-some-customers-and-a-scenario-with-none",
+        SHOP
+        + "scripts: [{id: sc, role: clerk, situations: [rush], for: [regular]}]\n"
+        + "scenarios: [{id: s, touchpoint: counter, tags: [rush]}]\n",
+        ["s"],
+    ),
+    (
+        "one-size-script",
+        "a-version-for-each-customer",
+        SHOP_WITH_PRINCIPLE
+        + "scripts:\n"
+        + "  - {id: sc1, role: clerk, situations: [rush], for: [regular]}\n"
+        + "  - {id: sc2, role: clerk, situations: [rush], for: [tourist]}\n"
+        + "scenarios:\n"
+        + "  - {id: s1, touchpoint: counter, customer: regular, tags: [rush]}\n"
+        + "  - {id: s2, touchpoint: counter, customer: tourist, tags: [rush]}\n",
+        [],
+    ),
+    # consequential metrics: a word or phrase of the list.
+    (
+        "unaligned-metric",
+        "performance-evaluation",
+        SHOP + "metrics: [{id: m, tied_to: [annual performance evaluation]}]\n",
+        ["m"],
+    ),
+    (
+        "unaligned-metric",
+        "performance-review-phrase",
+        SHOP + "metrics: [{id: m, tied_to: [Performance  Review]}]\n",
+        ["m"],
+    ),
+    (
+        "unaligned-metric",
+        "a-word-inside-another-is-not-it",
+        SHOP + "metrics: [{id: m, tied_to: [payment terms, team dashboard]}]\n",
+        [],
+    ),
+    (
+        "unaligned-metric",
+        "the-models-own-words",
+        SHOP
+        + "metrics: [{id: m, tied_to: [tips]}, {id: n, tied_to: [pay]}]\n"
+        + "audit: {consequential: [tips, shift choice]}\n",
+        ["m"],
+    ),
+    # key-person: one person, no backup, critical for a touchpoint.
+    (
+        "key-person",
+        "one-baker",
+        SHOP.replace("department: back,", "headcount: 1, department: back,"),
+        ["baker"],
+    ),
+    (
+        "key-person",
+        "with-a-backup",
+        SHOP.replace("department: back,", "headcount: 1, backup: [owner], department: back,"),
+        [],
+    ),
+    (
+        "key-person",
+        "two-bakers",
+        SHOP.replace("department: back,", "headcount: 2, department: back,"),
+        [],
+    ),
+    ("key-person", "headcount-not-said", SHOP, []),
+    (
+        "key-person",
+        "one-owner-off-the-path",
+        SHOP.replace("department: office}", "department: office, headcount: 1}"),
+        [],
+    ),
+    (
+        "key-person",
+        "a-system",
+        WITH_TILL.replace("kind: system,", "kind: system, headcount: 1,").replace(
+            "reports_to: owner, serves: [clerk]}", "reports_to: owner}"
+        ),
+        [],
+    ),
+    # undeclared-start: no root of the touchpoint is declared.
+    ("undeclared-start", "nothing-declared", UNDECLARED, ["counter"]),
+    ("undeclared-start", "the-baker-starts", SHOP, []),
+    (
+        "undeclared-start",
+        "customers-bring-work-in",
+        UNDECLARED.replace(
+            "customers: [regular, tourist]}", "customers: [regular, tourist], feeds: [clerk]}"
+        ),
+        [],
+    ),
+    # unknown-category: a catch nothing can be caught by.
+    (
+        "unknown-category",
+        "typo",
+        SHOP.replace(
+            "serves: [clerk]}", "serves: [{to: clerk, fail_points: [{id: burnt, category: bake}]}]}"
+        ).replace("department: front,", "catches: {bkae: 0.5}, department: front,"),
+        ["clerk"],
+    ),
+    (
+        "unknown-category",
+        "known",
+        SHOP.replace(
+            "serves: [clerk]}", "serves: [{to: clerk, fail_points: [{id: burnt, category: bake}]}]}"
+        ).replace("department: front,", "catches: {bake: 0.5}, department: front,"),
+        [],
+    ),
 ]
 
 
@@ -459,7 +626,7 @@ def test_rules_table_matches_the_spec() -> None:
 
 def test_rules_table_is_read_only() -> None:
     """Nobody can change the rules table by accident."""
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="does not support item assignment"):
         RULES["new"] = RULES["no-customer"]  # type: ignore[index]
 
 
@@ -475,6 +642,7 @@ def test_adding_a_rule_takes_one_function(monkeypatch: pytest.MonkeyPatch) -> No
     assert [(f.rule, f.severity) for f in model.audit()] == [
         ("uncovered-role", "warning"),
         ("no-description", "info"),
+        ("undeclared-start", "info"),
     ]
 
 
@@ -539,6 +707,51 @@ def test_front_line_only_hint_keeps_to_the_audience_touchpoints() -> None:
     (finding,) = [f for f in model.audit() if f.rule == "front-line-only-program"]
     assert "the baker." in finding.hint
     assert "helper" not in finding.hint
+
+
+def test_front_line_only_hint_names_back_office_roles_only() -> None:
+    """A front-line role upstream of the audience's touchpoint is not called back-office."""
+    model = servicekit.loads(
+        SHOP.replace(
+            "  - {id: owner", "  - {id: greeter, serves: [baker]}\n  - {id: owner"
+        ).replace("touchpoints: [", "touchpoints: [{id: door, role: greeter}, ")
+        + "programs: [{id: pr, audience: {roles: [clerk]}}]\n"
+    )
+    (finding,) = [f for f in model.audit() if f.rule == "front-line-only-program"]
+    assert finding.hint.endswith("such as the baker.")
+    assert "greeter" not in finding.hint
+
+
+def test_key_person_names_the_touchpoints_it_stops() -> None:
+    """The finding says who is alone and which touchpoints stop without them."""
+    model = servicekit.loads(SHOP.replace("department: back,", "headcount: 1, department: back,"))
+    (finding,) = [f for f in model.audit() if f.rule == "key-person"]
+    assert finding.message.startswith("One person holds the baker, with no backup")
+    assert "for counter needs this role" in finding.message
+    assert "backup" in finding.hint
+
+
+def test_unknown_category_suggests_the_nearest() -> None:
+    """A catches key that no fail point has is named, with the nearest known category."""
+    model = servicekit.loads(
+        SHOP.replace(
+            "serves: [clerk]}", "serves: [{to: clerk, fail_points: [{id: burnt, category: bake}]}]}"
+        ).replace("department: front,", "catches: {bkae: 0.5}, department: front,")
+    )
+    (finding,) = [f for f in model.audit() if f.rule == "unknown-category"]
+    assert "catches 'bkae'" in finding.message
+    assert "did you mean 'bake'?" in finding.hint
+
+
+def test_a_system_on_duty_gets_a_hint_for_systems() -> None:
+    """A scenario at a kiosk asks for a script or a person, not a principle for the kiosk."""
+    model = servicekit.loads(
+        WITH_TILL.replace("touchpoints: [", "touchpoints: [{id: kiosk, role: till}, ")
+        + "scenarios: [{id: s, touchpoint: kiosk, tags: [jam]}]\n"
+    )
+    (finding,) = [f for f in model.audit() if f.rule == "uncovered-scenario"]
+    assert "is a system, which cannot reason from principles" in finding.message
+    assert "principle" not in finding.hint.split(",")[0]
 
 
 def test_managers_message_names_every_missing_manager() -> None:
@@ -804,7 +1017,7 @@ def test_sarif_for_a_model_built_in_python(sarif_validator: Any) -> None:
         (location,) = result["locations"]
         assert "physicalLocation" not in location
     kinds = {r["locations"][0]["logicalLocations"][0]["kind"] for r in results}
-    assert kinds == {"metric", "role"}
+    assert kinds == {"metric", "role", "touchpoint"}
 
 
 def test_sarif_relative_source_path(sarif_validator: Any, tmp_path: Path) -> None:
@@ -878,3 +1091,45 @@ def test_findings_render_and_show_in_notebooks(example: ServiceModel) -> None:
     assert findings.to_json() == findings_to_json(findings)
     assert findings._repr_html_() == display.findings_html(findings)
     assert findings._repr_markdown_() == display_md.findings_markdown(findings)
+
+
+def test_uncovered_role_counts_the_touchpoints_it_reaches() -> None:
+    """A role reaching many touchpoints names the first few by id and counts the rest."""
+    model = ServiceModel(
+        roles=[Role(id="cook", serves=[f"w{i}" for i in range(7)])]
+        + [Role(id=f"w{i}") for i in range(7)],
+        touchpoints=[Touchpoint(id=f"t{i}", role=f"w{i}") for i in range(7)],
+        principles=[servicekit.Principle(id="p", applies_to={"roles": ["w0"]})],
+    )
+    (cook,) = [f for f in model.audit() if f.rule == "uncovered-role" and f.subject == "cook"]
+    assert "reaches customers at t0, t1, t2, t3 and 3 more," in cook.message
+
+
+def test_no_consequential_words_make_no_metric_consequential() -> None:
+    """An empty audit: consequential: list means no metric decides anything that matters."""
+    model = servicekit.loads(
+        SHOP + "metrics: [{id: m, tied_to: [pay]}]\naudit: {consequential: []}\n"
+    )
+    assert "unaligned-metric" not in {f.rule for f in model.audit()}
+
+
+def test_guide_names_a_defect_made_at_an_upstream_touchpoint() -> None:
+    """A fail point of a touchpoint upstream is said to be made there and passed on."""
+    model = servicekit.loads(
+        """\
+servicekit: 1
+customers: [{id: guest}]
+roles: [{id: clerk, serves: [cook]}, {id: cook}]
+touchpoints:
+  - {id: desk, role: clerk, customers: [guest], feeds: [cook],
+     fail_points: [{id: wrong-order, category: order, rate: 0.1}]}
+  - {id: table, role: cook, customers: [guest]}
+principles: [{id: care}]
+scenarios: [{id: s, touchpoint: table, customer: guest, tags: [order]}]
+"""
+    )
+    text = model.guide("s").to_text()
+    assert (
+        "wrong-order (order) made at desk (served by clerk), passed on to cook "
+        "(score 0.1000, 2 steps upstream)"
+    ) in text

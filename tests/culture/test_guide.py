@@ -320,3 +320,101 @@ def test_guide_shows_itself_in_notebooks(example: ServiceModel) -> None:
     assert card._repr_html_() == display.guide_html(card)
     assert card._repr_markdown_() == display_md.guide_markdown(card)
     assert "A stain on a dress needed tomorrow" in card._repr_html_()
+
+
+# --- revision 2: a guide for one customer -----------------------------------------------------
+
+#: A key handover: a first-home buyer gets an occasion, an investor a short email.
+HANDOVER = """\
+servicekit: 1
+customers: [{id: buyer}, {id: investor}]
+roles:
+  - id: conveyancer
+    serves:
+      - {to: agent, item: cleared title, required: true}
+  - id: stylist
+    serves:
+      - to: agent
+        for: [buyer]
+        fail_points: [{id: flat-balloons, category: occasion}]
+  - id: admin
+    serves:
+      - to: agent
+        for: [investor]
+        fail_points: [{id: missing-pdf, category: paperwork, rate: 0.05}]
+  - {id: agent}
+touchpoints:
+  - id: handover
+    role: agent
+    customers: [buyer, investor]
+    fail_points: [{id: wrong-keys, category: paperwork}]
+principles:
+  - {id: occasion, statement: Make it a day to remember., for: [buyer]}
+  - {id: brevity, statement: Two lines and the documents., for: [investor]}
+scripts:
+  - {id: ceremony, role: agent, situations: [handover], for: [buyer]}
+  - {id: two-line-email, role: agent, situations: [handover], for: [investor]}
+scenarios:
+  - {id: buyer-keys, touchpoint: handover, customer: buyer, tags: [handover, occasion]}
+  - {id: investor-keys, touchpoint: handover, customer: investor, tags: [handover, paperwork]}
+  - {id: anyone-keys, touchpoint: handover, tags: [handover]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("scenario", "scripts", "principles", "upstream", "suspects"),
+    [
+        ("buyer-keys", ["ceremony"], ["occasion"], ["conveyancer", "stylist"], ["flat-balloons"]),
+        (
+            "investor-keys",
+            ["two-line-email"],
+            ["brevity"],
+            ["admin", "conveyancer"],
+            ["missing-pdf", "wrong-keys"],
+        ),
+        ("anyone-keys", [], [], ["admin", "conveyancer", "stylist"], []),
+    ],
+    ids=["buyer", "investor", "no-customer"],
+)
+def test_a_guide_is_for_the_scenarios_customer(
+    scenario: str,
+    scripts: list[str],
+    principles: list[str],
+    upstream: list[str],
+    suspects: list[str],
+) -> None:
+    """Scripts, principles, upstream roles and suspects come from the customer's chain."""
+    card = servicekit.loads(HANDOVER).guide(scenario)
+    assert [s.id for s in card.scripts] == scripts
+    assert [p.id for p in card.principles] == principles
+    assert list(card.upstream) == upstream
+    assert [s.fail_point for s in card.suspects] == suspects
+    assert card.novel is not bool(scripts)
+
+
+def test_covers_needs_the_scripts_customer() -> None:
+    """A script for some customers covers only their scenarios."""
+    model = servicekit.loads(HANDOVER)
+    ceremony = model.scripts["ceremony"]
+    assert covers(model, ceremony, model.scenarios["buyer-keys"])
+    assert not covers(model, ceremony, model.scenarios["investor-keys"])
+    assert not covers(model, ceremony, model.scenarios["anyone-keys"])
+
+
+def test_guide_text_says_the_truth_about_unrated_and_touchpoint_fail_points() -> None:
+    """An unrated cause says its rate is unknown; a touchpoint's own fail point says where."""
+    text = servicekit.loads(HANDOVER).guide("investor-keys").to_text()
+    assert (
+        "  - missing-pdf (paperwork) in the hand-off from admin to agent "
+        "(score 0.0500, 2 steps upstream)"
+    ) in text
+    assert "  - brevity, applies to everyone, for investor: Two lines and the documents." in text
+    assert (
+        "  - wrong-keys (paperwork) at this touchpoint, served by agent "
+        "(rate unknown, 100% of such defects get this far, here)"
+    ) in text
+    buyer = servicekit.loads(HANDOVER).guide("buyer-keys").to_json()
+    assert buyer["scripts"][0]["for"] == ["buyer"]
+    assert buyer["principles"][0]["for"] == ["buyer"]
+    assert buyer["suspects"][0]["rate"] is None
+    assert buyer["suspects"][0]["score"] is None

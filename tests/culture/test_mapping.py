@@ -6,13 +6,22 @@ import csv
 import io
 import json
 import sys
-import types
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import servicekit
-from servicekit import MissingExtraError, Principle, PrincipleScope, Role, ServiceModel, Touchpoint
+from servicekit import (
+    Customer,
+    MissingExtraError,
+    Principle,
+    PrincipleScope,
+    Role,
+    ServiceModel,
+    Touchpoint,
+)
 from servicekit.culture.mapping import (
     SOURCES,
     Applicability,
@@ -337,25 +346,6 @@ def test_to_pandas_without_pandas_names_the_extra(
     assert caught.value.name == "pandas"
 
 
-def test_to_pandas_builds_a_frame(kitchen: ServiceModel, monkeypatch: pytest.MonkeyPatch) -> None:
-    """to_pandas hands pandas.DataFrame the rows, role index and principle columns."""
-    calls: list[tuple[Any, ...]] = []
-
-    class FakeFrame:
-        def __init__(self, data: Any, index: Any, columns: Any) -> None:
-            calls.append((data, index, columns))
-
-    fake = types.ModuleType("pandas")
-    fake.DataFrame = FakeFrame  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pandas", fake)
-    table = kitchen.coverage()
-    assert isinstance(table.to_pandas(), FakeFrame)
-    data, index, columns = calls[0]
-    assert index == list(table.roles)
-    assert columns == list(table.principles)
-    assert data[index.index("cook")] == ["everyone", "explicit", "department", None, None]
-
-
 def test_coverage_is_lazy_about_pandas(kitchen: ServiceModel) -> None:
     """Building and rendering a coverage never imports pandas."""
     had = "pandas" in sys.modules
@@ -399,3 +389,84 @@ def test_coverage_shows_itself_in_notebooks(example: ServiceModel) -> None:
     matrix = example.coverage()
     assert matrix._repr_html_() == display.coverage_html(matrix)
     assert matrix._repr_markdown_() == display_md.coverage_markdown(matrix)
+
+
+# --- revision 2: systems and principles for some customers --------------------------------
+
+
+@st.composite
+def people_and_systems(draw: Any) -> ServiceModel:
+    """Roles (some systems) in departments, principles for everyone, roles, departments."""
+    ids = [f"r{i}" for i in range(draw(st.integers(1, 8)))]
+    systems = {r for r in ids if draw(st.booleans())}
+    people = [r for r in ids if r not in systems]
+    departments = ["a", "b", "c"]
+    principles = [f"p{i}" for i in range(draw(st.integers(0, 4)))]
+    roles = [
+        Role(
+            id=r,
+            kind="system" if r in systems else "person",
+            department=draw(st.none() | st.sampled_from(departments)),
+            principles=()
+            if r in systems
+            else draw(st.lists(st.sampled_from(principles), unique=True))
+            if principles
+            else (),
+        )
+        for r in ids
+    ]
+    scopes = st.none() | st.builds(
+        PrincipleScope,
+        roles=st.lists(st.sampled_from(people), unique=True) if people else st.just([]),
+        departments=st.lists(st.sampled_from(departments), unique=True),
+    )
+    return ServiceModel(
+        customers=[Customer(id="x"), Customer(id="y")],
+        roles=roles,
+        principles=[
+            Principle(
+                id=p,
+                applies_to=draw(scopes),
+                for_=draw(
+                    st.none() | st.lists(st.sampled_from(["x", "y"]), min_size=1, unique=True)
+                ),
+            )
+            for p in principles
+        ],
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(model=people_and_systems())
+def test_coverage_is_source_of_for_every_person(model: ServiceModel) -> None:
+    """The one-pass matrix gives source_of for every person and principle; systems are not in
+    it, and principles with for keep their customers."""
+    table = model.coverage()
+    people = sorted(r.id for r in model.roles.values() if r.kind == "person")
+    assert list(table.roles) == people
+    for role in people:
+        for principle in model.principles.values():
+            assert table.cell(role, principle.id) == source_of(principle, model.roles[role])
+    assert dict(table.limited_to) == {
+        p.id: p.for_ for p in model.principles.values() if p.for_ is not None
+    }
+    for role in model.roles.values():
+        if role.kind == "system":
+            assert model.principles_for(role.id) == ()
+
+
+def test_principles_for_some_customers_show_it() -> None:
+    """Text marks such a cell with f and names the customers; JSON and CSV give them too."""
+    model = ServiceModel(
+        customers=[Customer(id="buyer"), Customer(id="investor")],
+        roles=[Role(id="agent"), Role(id="portal", kind="system")],
+        principles=[Principle(id="occasion", for_=["buyer"]), Principle(id="care")],
+    )
+    table = model.coverage()
+    text = table.to_text()
+    assert text.splitlines()[1].split() == ["agent", "*f", "*"]
+    assert "  f  for some customers only:" in text
+    assert "       occasion: buyer" in text
+    assert table.to_json()["for"] == {"occasion": ["buyer"]}
+    assert table.to_csv().splitlines()[1] == "agent,everyone (for buyer),everyone"
+    assert table.roles == ("agent",)

@@ -210,13 +210,17 @@ def test_report_shows_unrated_suspects(monkeypatch: pytest.MonkeyPatch) -> None:
         receiver="b",
         fail_point="f",
         category="c",
-        score=None,  # type: ignore[arg-type]
+        rate=None,
+        escape=1.0,
+        score=None,
         distance=1,
     )
     monkeypatch.setattr(
         servicekit.ServiceChain, "trace", lambda self, t, c=None: Suspects([unrated])
     )
     built = report.build(organisation(2, 2, 1), path="m.yaml")
-    assert re.search(r"\n +- +c +f +a +1\n", built.to_text())
+    assert re.search(r"\n +unrated +c +f +a +1\n", built.to_text())
     assert built.to_json()["touchpoints"][0]["suspects"][0]["score"] is None
-    assert re.search(r"\n +- +c +f +a -> b +1$", render_text.suspects_text("t", [unrated]))
+    assert re.search(
+        r"\n +unrated +unknown +100% +c +f +a -> b +1$", render_text.suspects_text("t", [unrated])
+    )

@@ -98,7 +98,9 @@ def test_dry_cleaner_copy_is_the_bundled_example() -> None:
 @pytest.mark.parametrize("path", BROKEN, ids=[p.name for p in BROKEN])
 def test_broken_models_are_refused_with_every_problem(path: Path) -> None:
     """The deliberately broken models fail to load, each problem located."""
-    with pytest.raises(servicekit.ModelError) as caught:
+    with pytest.raises(
+        servicekit.ModelError, match=rf"{re.escape(str(path))}:\d+:\d+: error: "
+    ) as caught:
         servicekit.load(path)
     assert len(caught.value.problems) >= 2
     assert all(p.line is not None for p in caught.value.problems)
@@ -118,6 +120,7 @@ def test_broken_models_are_refused_with_every_problem(path: Path) -> None:
             "   travels: cleaner -> presser -> organizer -> cashier -> pickup",
         ),
         (["examples/complaint_report.py", "examples/dry-cleaner.yaml"], 2, ""),
+        (["examples/complaint_report.py"], 0, "The bundled example, a corner dry cleaner"),
         (
             ["examples/complaint_report.py", "examples/dry-cleaner.yaml", "pikcup"],
             2,
@@ -125,17 +128,20 @@ def test_broken_models_are_refused_with_every_problem(path: Path) -> None:
         ),
         (["examples/training_audit.py", "examples/help-desk.yaml"], 1, "  findings: none"),
         (["examples/training_audit.py", "examples/coffee-cart.yaml"], 0, ""),
-        (["examples/training_audit.py"], 2, ""),
+        (["examples/training_audit.py", "a.yaml", "b.yaml"], 2, ""),
+        (["examples/training_audit.py"], 1, "Counter smiles (counter-smiles)"),
         (["examples/build_in_python.py"], 0, "    catches:\n      quality: 0.5\n"),
     ],
     ids=[
         "complaints",
         "complaints-by-category",
         "complaints-usage",
+        "complaints-bundled",
         "complaints-unknown-touchpoint",
         "training-findings",
         "training-none",
         "training-usage",
+        "training-bundled",
         "build",
     ],
 )
@@ -153,3 +159,14 @@ def test_every_script_is_exercised() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     for script in SCRIPTS:
         assert f'"examples/{script.name}"' in source, script.name
+
+
+def test_the_simulated_evidence_is_regenerated_byte_for_byte(tmp_path: Path) -> None:
+    """examples/simulate_evidence.py, seeded, writes exactly the files examples/evidence holds."""
+    done = _run("examples/simulate_evidence.py", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Simulating a quarter of complaints")
+    shipped = sorted(p.name for p in (EXAMPLES / "evidence").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == shipped
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (EXAMPLES / "evidence" / name).read_bytes(), name

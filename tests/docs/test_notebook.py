@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat", reason="needs the test extra (nbformat)")
-nbclient = pytest.importorskip("nbclient", reason="needs the test extra (nbclient, ipykernel)")
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "explore.ipynb"
 
@@ -79,8 +78,13 @@ def test_outputs_answer_the_questions(notebooks: tuple[Any, Any]) -> None:
     cells = _cells(notebooks[1])
     assert _text(cells["model"], "text/markdown").startswith("### Bistro on the Corner")
     assert _text(cells["diagram"], "text/markdown").startswith("```mermaid\n---\ntitle: Bistro")
+    assert _text(cells["diagram"], "text/vnd.mermaid").startswith("---\ntitle: Bistro")
+    assert _text(cells["diagram"], "text/html") == ""  # nothing for JupyterLab to prefer
+    assert "<caption>role expeditor</caption>" in _text(cells["entity"], "text/html")
+    assert _text(cells["pandas"]).split()[:3] == ["role", "fail_point", "score"]
     assert _text(cells["upstream"]).splitlines()[:2] == ["1 server", "2 bartender"]
     assert _text(cells["critical"]) == "('server',)"
+    assert "<caption>Critical for table-service</caption>" in _text(cells["critical"], "text/html")
     assert "<td>dish-dies-on-pass</td>" in _text(cells["trace"], "text/html")
     assert _text(cells["trace-temperature"]) == "[('dish-dies-on-pass', 0.042)]"
     assert _text(cells["guide"]).startswith("novel: True\n")

@@ -55,7 +55,7 @@ def small(**changes: Any) -> ServiceModel:
 
 def messages(**changes: Any) -> list[str]:
     """The problem messages of building ``small(**changes)``."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match="<model>: error: ") as info:
         small(**changes)
     return [p.message for p in info.value.problems]
 
@@ -77,9 +77,9 @@ def test_frozen_dict_is_an_immutable_mapping() -> None:
     assert hash(d) == hash(FrozenDict({"a": 2, "b": 1}))
     assert hash(d) == hash(d)  # cached after the first call
     assert repr(d) == "FrozenDict({'b': 1, 'a': 2})"
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="does not support item assignment"):
         d["c"] = 3  # type: ignore[index]
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="'x'"):
         d.x = 1  # type: ignore[attr-defined]
 
 
@@ -158,7 +158,7 @@ def test_entities_are_frozen_and_hashable() -> None:
     assert role.catches["stain"] == 1.0
     assert isinstance(role.catches["stain"], float)
     assert hash(role) == hash(Role(id="a", principles=("p",), catches={"stain": 1.0}))
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+    with pytest.raises(attrs.exceptions.FrozenInstanceError, match=r"can.t set attribute"):
         role.id = "b"  # type: ignore[misc]
     assert FailPoint(id="f", rate=1).rate == 1.0
 
@@ -457,7 +457,7 @@ def test_managers_of() -> None:
     )
     assert model.managers_of("clerk") == ("lead", "boss")
     assert model.managers_of("boss") == ()
-    with pytest.raises(UnknownIdError):
+    with pytest.raises(UnknownIdError, match="unknown role 'nobody'"):
         model.managers_of("nobody")
 
 

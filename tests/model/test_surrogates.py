@@ -88,16 +88,14 @@ def test_no_model_with_a_lone_surrogate_can_be_built_or_saved(
         return
     entity = data.draw(st.sampled_from(entities))
     texts = [
-        (field.key or name, getattr(entity, name))
+        (name, getattr(entity, name))
         for name, field in field_specs(type(entity))
         if field.shape in ("text", "id") and isinstance(getattr(entity, name), str)
     ]
     key, value = data.draw(st.sampled_from(texts))
     at = data.draw(st.integers(0, len(value)))
     bad = value[:at] + data.draw(st.sampled_from(["\ud800", "\udfff", "\udce9"])) + value[at:]
-    arguments = {
-        (field.key or name): getattr(entity, name) for name, field in field_specs(type(entity))
-    }
+    arguments = {name: getattr(entity, name) for name, _ in field_specs(type(entity))}
     with pytest.raises(ModelError, match=r"holds a lone surrogate"):
         type(entity)(**{**arguments, key: bad})
 

@@ -83,7 +83,7 @@ def edited(line: int, text: str) -> str:
 
 def problems(text: str | bytes, path: str = "m.yaml") -> list[str]:
     """The problems of loading ``text``, as printed."""
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match=rf"^{re.escape(path)}") as info:
         loads(text, path=path)
     return [str(p) for p in info.value.problems]
 
@@ -260,7 +260,7 @@ def test_quoted_merge_key_is_an_ordinary_key() -> None:
 
 WRONG_TYPES = [
     ("version-string", 1, 'servicekit: "1"', '"1"', r"must be the number 1, not the string '1'"),
-    ("version-float", 1, "servicekit: 1.0", "1.0", r"must be the number 1, not '1.0'"),
+    ("version-float", 1, "servicekit: 1.0", "1.0", r"must be the number 1, not 1.0"),
     ("version-list", 1, "servicekit: [1]", "[", r"must be the number 1, not a list"),
     ("version-2", 1, "servicekit: 2", "2", r"unsupported format version 2; this servicekit"),
     ("version-huge", 1, "servicekit: " + "9" * 5000, "9", r"unsupported format version"),
@@ -908,7 +908,7 @@ def test_directory_errors_ordered_by_file(tmp_path: Path) -> None:
     """Problems from several files come ordered by file, then line."""
     (tmp_path / "b.yaml").write_text("servicekit: 1\nroles: [{id: a, x: 1}]\n")
     (tmp_path / "a.yaml").write_text("servicekit: 1\n\nroles: [{id: b, y: 1}]\n")
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ModelError, match="unknown key 'y'") as info:
         load(tmp_path)
     assert [(Path(p.path).name, p.line) for p in info.value.problems] == [
         ("a.yaml", 3),
@@ -1163,10 +1163,10 @@ def test_save_interrupted_keeps_original(tmp_path: Path, monkeypatch: pytest.Mon
     path.write_bytes(b"original\n")
 
     def interrupt(*args: object) -> None:
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt("pressed mid-save")
 
     monkeypatch.setattr(os, "replace", interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match="pressed mid-save"):
         save(loads(BASE), path)
     monkeypatch.undo()
     assert path.read_bytes() == b"original\n"

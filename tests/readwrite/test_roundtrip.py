@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicekit import Handoff, ModelError, Problem, Role, ServiceModel, dump, loads
+from servicekit import Handoff, ModelError, Problem, Role, ServiceModel, Touchpoint, dump, loads
 from servicekit.readwrite import events
 from strategies import ADVERSARIAL, SETTINGS, models
 
@@ -23,7 +23,15 @@ def test_load_dump_round_trip(model: ServiceModel) -> None:
 def _same_strings(raw: Any, entity: Any) -> None:
     """Every string (or list of strings) PyYAML read for ``entity`` equals the model's."""
     for key, value in raw.items():
-        if key in ("serves", "catches", "fail_points") and isinstance(entity, Role | Handoff):
+        if key in ("serves", "catches", "fail_points") and isinstance(
+            entity, Role | Handoff | Touchpoint
+        ):
+            continue
+        if key in ("required", "starts", "headcount"):
+            assert value == getattr(entity, key), key
+            continue
+        if key == "for":
+            assert tuple(value) == entity.for_
             continue
         if key == "to":
             assert value == entity.to
@@ -69,7 +77,7 @@ def test_pyyaml_reads_the_same_strings(model: ServiceModel) -> None:
                 continue
             _same_strings(item, handoff)
             points = item.get("fail_points", [])
-            assert [(p["id"], p.get("category", ""), p.get("rate", 0.0)) for p in points] == [
+            assert [(p["id"], p.get("category", ""), p.get("rate")) for p in points] == [
                 (f.id, f.category, f.rate) for f in handoff.fail_points
             ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -14,6 +15,9 @@ from tests.readwrite.test_roundtrip import models
 
 import servicekit
 from servicekit import dump, loads
+from servicekit.model.entities import keys_of
+from servicekit.model.sections import SECTIONS
+from servicekit.readwrite.schema import json_schema, key_tables, schema_text
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +94,36 @@ BAD = [
     ("name-list", edited(2, "name: [a]"), "is not of type 'string', 'null'"),
     ("content-bad", edited(40, "    content: bespoke"), "is not one of"),
     ("audit-severity", BASE + "audit: {rules: {x: loud}}\n", "is not one of"),
+    ("for-empty", edited(10, "        for: []"), "should be non-empty"),
+    ("shows-at-empty", edited(14, "            shows_at: []"), "should be non-empty"),
+    ("backup-empty", edited(16, "    backup: []"), "should be non-empty"),
+    ("kind-robot", edited(16, "    kind: robot"), "is not one of ['person', 'system']"),
+    ("headcount-zero", edited(7, "    headcount: 0"), "0 is less than the minimum of 1"),
+    ("headcount-quoted", edited(7, "    headcount: '2'"), "'2' is not of type 'integer'"),
+    ("required-quoted", edited(10, '        required: "true"'), "'true' is not of type 'boolean'"),
+    ("starts-number", edited(7, "    starts: 1"), "1 is not of type 'boolean'"),
+    ("consequential-string", BASE + "audit: {consequential: pay}\n", "is not of type 'array'"),
+    ("touchpoint-fail-point-no-id", edited(20, "    fail_points: [{rate: 0.1}]"), "'id' is a"),
 ]
+
+
+GOOD = [
+    ("handoff-for-and-required", edited(10, "        for: [guest]\n        required: true")),
+    ("unrated-fail-point", edited(14, "            shows_at: [desk]")),
+    ("system", edited(16, "    kind: system\n    headcount: 2\n    backup: [clerk]")),
+    ("starts", edited(7, "    starts: true")),
+    ("touchpoint-fail-points", edited(20, "    fail_points: [{id: stale, category: info}]")),
+    ("principle-for", edited(23, "    for: [guest]")),
+    ("script-for", edited(27, "    for: [guest]")),
+    ("consequential", BASE + "audit: {consequential: [tips]}\n"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in GOOD], ids=[c[0] for c in GOOD])
+def test_revision_2_keys_validate(validator: jsonschema.Draft202012Validator, text: str) -> None:
+    """Models using revision 2's keys pass the schema and the loader alike."""
+    validator.validate(_data(text))
+    loads(text)
 
 
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
@@ -100,5 +133,27 @@ def test_bad_models_fail_the_schema(
     """Typical bad models fail the schema too, as they fail the loader."""
     messages = [error.message for error in _flatten(validator.iter_errors(_data(text)))]
     assert any(expected in m for m in messages), messages
-    with pytest.raises(servicekit.ModelError):
+    with pytest.raises(servicekit.ModelError, match=r"<string>:\d+:\d+: error: "):
         loads(text)
+
+
+def test_the_shipped_schema_is_generated_from_the_field_table() -> None:
+    """The schema file in the package is exactly what the field table generates today."""
+    assert servicekit.schema_path().read_text(encoding="utf-8") == schema_text()
+
+
+def test_every_key_the_reader_accepts_is_in_the_schema_and_the_docs_tables() -> None:
+    """Each entity's keys are the schema's properties and rows of the docs' key tables."""
+    schema = json_schema()
+    tables = key_tables()
+    for section in SECTIONS:
+        keys = list(keys_of(section.entity))
+        assert list(schema["$defs"][section.kind]["properties"]) == keys
+        table = tables.split(f"### {section.name}\n", 1)[1].split("\n### ", 1)[0]
+        assert [row.split("`")[1] for row in table.splitlines() if row.startswith("| `")] == keys
+
+
+def test_the_yaml_reference_page_asks_for_the_generated_tables() -> None:
+    """The reference page holds the marker the docs hook replaces with the key tables."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "reference" / "yaml-format.md"
+    assert "<!-- servicekit: key tables -->" in page.read_text(encoding="utf-8")

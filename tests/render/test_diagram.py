@@ -125,7 +125,7 @@ def test_unknown_focus_raises_with_a_suggestion(example: ServiceModel, draw: obj
 @BOTH
 def test_depth_without_focus_is_refused(example: ServiceModel, draw: object) -> None:
     """A depth with nothing to count from is a ValueError, not a silent guess."""
-    with pytest.raises(ValueError, match="needs a focus"):
+    with pytest.raises(ValueError, match="needs focus=NODE"):
         draw(example.chain, depth=2)  # type: ignore[operator]
 
 
@@ -350,3 +350,96 @@ def test_bundled_example_diagram_is_stable() -> None:
     first = servicekit.load_example().chain.to_mermaid()
     second = servicekit.load_example().chain.to_mermaid()
     assert first == second
+
+
+# --- revision 2: systems, required hand-offs, unrated and touchpoint fail points -----------
+
+
+def _agency() -> ServiceModel:
+    """A portal (a system) and a required title clearance; an unrated fail point; a touchpoint
+    fail point; a hand-off for one customer only."""
+    return ServiceModel(
+        name="Agency",
+        customers=[Customer(id="buyer"), Customer(id="investor")],
+        roles=[
+            Role(
+                id="portal",
+                name="Lender's portal",
+                kind="system",
+                serves=[Handoff(to="clerk", item="funds", required=True, for_=["buyer"])],
+            ),
+            Role(
+                id="conveyancer",
+                serves=[
+                    Handoff(
+                        to="clerk",
+                        item="title",
+                        required=True,
+                        fail_points=[FailPoint(id="missed-search", category="title")],
+                    )
+                ],
+            ),
+            Role(id="clerk", serves=["officer"]),
+            Role(id="officer"),
+        ],
+        touchpoints=[
+            Touchpoint(
+                id="handover",
+                role="officer",
+                fail_points=[FailPoint(id="no-card", category="occasion", rate=0.1)],
+            )
+        ],
+    )
+
+
+def test_systems_have_their_own_lane_at_the_bottom() -> None:
+    """Systems sit in the support-processes lane, below the back office, as cylinders."""
+    plan = blueprint(_agency().chain)
+    assert [lane.key for lane in plan.lanes][-1] == "support"
+    assert plan.lanes[-1] == ("support", "Support processes: systems", ("portal",))
+    mermaid = to_mermaid(_agency().chain)
+    assert '    subgraph support["Support processes: systems"]' in mermaid
+    assert '        r_portal[("Lender\'s portal")]' in mermaid
+    assert "    classDef system fill:#ede9fe,stroke:#6d28d9,color:#1f2937" in mermaid
+    assert "classDef system" not in to_mermaid(servicekit.load_example().chain)
+    assert '"portal" [label="Lender\'s portal", shape=cylinder' in to_dot(_agency().chain)
+
+
+def test_required_hand_offs_are_drawn_distinctly() -> None:
+    """A required hand-off is labelled required and heavy; a failing one stays red."""
+    plan = blueprint(_agency().chain)
+    required = {(e.source, e.target) for e in plan.edges if e.required}
+    assert required == {("portal", "clerk"), ("conveyancer", "clerk")}
+    mermaid = to_mermaid(_agency().chain)
+    assert 'r_portal ==>|"required<br/>funds"| r_clerk' in mermaid
+    assert 'r_conveyancer ==>|"required<br/>title<br/>fail point: missed-search"| r_clerk' in (
+        mermaid
+    )
+    assert re.search(r"linkStyle \d+ stroke:#6d28d9,stroke-width:3px", mermaid)
+    dot = to_dot(_agency().chain)
+    assert '"portal" -> "clerk" [label="required\\nfunds", color="#6d28d9"' in dot
+    assert "arrowhead=normalnormal" in dot
+
+
+def test_unrated_fail_points_have_no_rate_and_touchpoints_show_their_own() -> None:
+    """An unknown rate is left out of the label, never drawn as 0%; a touchpoint's own fail
+    points are lines under its name."""
+    plan = blueprint(_agency().chain)
+    (title,) = [e for e in plan.edges if e.source == "conveyancer"]
+    assert title.fail_points == ("missed-search",)
+    assert (plan.labels["handover"], plan.notes["handover"]) == (
+        "handover",
+        ("fail point: no-card (10%)",),
+    )
+    assert 't_handover{{"handover<br/>fail point: no-card (10%)"}}' in to_mermaid(_agency().chain)
+    assert '"handover" [label="handover\\nfail point: no-card (10%)"' in to_dot(_agency().chain)
+
+
+def test_a_customers_diagram_draws_their_chain() -> None:
+    """customer= draws only that customer's hand-offs and customer node."""
+    plan = blueprint(_agency().chain, customer="investor")
+    assert ("portal", "clerk") not in {(e.source, e.target) for e in plan.edges}
+    assert plan.lanes[0].nodes == ("investor",)
+    assert "for investor" in to_mermaid(_agency().chain, customer="investor").splitlines()[4]
+    with pytest.raises(UnknownIdError, match="unknown customer 'bayer'"):
+        to_dot(_agency().chain, customer="bayer")

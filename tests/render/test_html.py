@@ -148,17 +148,37 @@ def test_reaches_tables_keep_the_query_order(example: ServiceModel) -> None:
     assert md.startswith("**Upstream of pickup**\n\n| distance | kind | id |\n|---:|---|---|")
     ids = re.findall(r"^\| \d+ \| \w+ \| ([\w-]+) \|$", md, flags=re.M)
     assert ids == list(reaches.ids)
-    html = d.reaches_html(reaches, title="Upstream of pickup")
-    assert "<caption>Upstream of pickup</caption>" in html
-    assert "<caption>" not in d.reaches_html(reaches)
+    html = d.reaches_html(reaches, title="Before the counter")
+    assert "<caption>Before the counter</caption>" in html
+    assert "<caption>Upstream of pickup</caption>" in d.reaches_html(reaches)
+    down = example.chain.downstream("spotter")
+    assert "<caption>Downstream of spotter</caption>" in d.reaches_html(down)
+    assert dm.reaches_markdown(down).startswith("**Downstream of spotter**\n\n| distance")
+    assert "<caption>" not in d.reaches_html(list(reaches))
 
 
 def test_suspects_tables(example: ServiceModel) -> None:
-    """Suspects show score, category, fail point, the hand-off and the distance."""
+    """Suspects show score, rate, escape, category, fail point, the hand-off and the distance;
+    an unrated suspect says so and a touchpoint's own fail point names where it is."""
     suspects = example.chain.trace("pickup", "stain")
     md = dm.suspects_markdown(suspects)
-    assert md.splitlines()[2] == "| 0.0200 | stain | missed-stain | spotter -> cleaner | 5 |"
-    assert dm.suspects_markdown((), title="None").startswith("**None**\n\n| score")
+    assert md.splitlines()[0] == "**Suspects for stain defects at pickup**"
+    assert md.splitlines()[3] == "|---:|---:|---:|---|---|---|---:|"
+    assert md.splitlines()[4] == (
+        "| 0.0200 | 4% | 50% | stain | missed-stain | spotter -> cleaner | 5 |"
+    )
+    assert dm.suspects_markdown((), title="At the till") == "**At the till**\n\nNo suspects."
+    unrated = servicekit.ServiceModel(
+        roles=[servicekit.Role(id="desk")],
+        touchpoints=[
+            servicekit.Touchpoint(
+                id="t", role="desk", fail_points=[servicekit.FailPoint(id="typo", category="x")]
+            )
+        ],
+    ).chain.trace("t")
+    assert dm.suspects_markdown(unrated).splitlines()[4] == (
+        "| unrated | unknown | 100% | x | typo | at t (desk) | 0 |"
+    )
 
 
 def test_markdown_cells_escape_pipes_and_newlines() -> None:

@@ -3,7 +3,7 @@
 Each works on plain Python structures (ids, or nodes numbered 0..n-1 with
 successor lists) so that a query over a large chain costs no more than its
 traversal. Each is checked against networkx on generated graphs with cycles
-(``tests/chain/test_algorithms.py``); :class:`~servicekit.ServiceChain` is
+(``tests/chain/test_algorithms.py``); ``ServiceChain`` is
 their only user in the library.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from servicekit._runtime import LOCK, computed_once
@@ -22,9 +22,15 @@ __all__ = [
     "BitsCache",
     "ComponentIndex",
     "best_products",
+    "best_reach",
     "bfs_levels",
+    "bfs_order",
+    "bfs_reach",
     "dominator_tree",
     "immediate_dominators",
+    "marked_descendants",
+    "necessary_sets",
+    "served_nodes",
     "strongly_connected_components",
     "topological_components",
 ]
@@ -342,15 +348,20 @@ def immediate_dominators(successors: list[list[int]], start: int) -> list[int]:
 #: The virtual source of the dispatched dominator pass; never a node id (ids are strings).
 
 
-def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
-    """Immediate dominators of every node, from a virtual source joined to each source component.
+def dominator_tree(
+    index: ComponentIndex, declared: Collection[int] = ()
+) -> tuple[list[int], list[bool]]:
+    """Immediate dominators of every node, from a virtual source joined to every root.
 
-    One sweep over the components in topological order. A component's entry
-    edges all come from components already done, so the dominator of everything
-    entered only through them is the nearest common dominator (``meet``) of their
-    tails; inside a cycle the local dominators (Cooper-Harvey-Kennedy over the
-    component's own edges) refine it. Returns ``idom`` indexed by node, with
-    ``idom[virtual] == virtual``, and whether each component is a source.
+    The roots are every node of each source component, and the ``declared``
+    nodes (where work is declared to start). One sweep over the components in
+    topological order. A component's entry edges all come from components
+    already done, so the dominator of everything entered only through them is
+    the nearest common dominator (``meet``) of their tails (the virtual source,
+    for a component holding a declared node); inside a cycle the local
+    dominators (Cooper-Harvey-Kennedy over the component's own edges) refine it.
+    Returns ``idom`` indexed by node, with ``idom[virtual] == virtual``, and
+    whether each component is a source.
     """
     virtual = index.virtual
     component, members, successors = index.component, index.members, index.successors
@@ -360,8 +371,13 @@ def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
     # entry[c]: the meet of the tails of the edges entering component c so far.
     entry = [-1] * len(members)
     is_source = [False] * len(members)
-    entered: set[int] = set()  # members of cycles with an edge from outside
+    entered: set[int] = set()  # members of cycles with an edge from outside (or declared)
     cyclic = [len(group) > 1 for group in members]
+    # A component holding a declared node is entered from the virtual source too.
+    from_virtual = [False] * len(members)
+    for node in declared:
+        from_virtual[component[node]] = True
+        entered.add(node)
 
     def meet(a: int, b: int) -> int:
         while a != b:
@@ -377,6 +393,8 @@ def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
         if top == -1:
             is_source[c] = True
             top = virtual
+        elif from_virtual[c]:
+            top = virtual  # the meet of anything with the virtual source is the source
         if len(group) == 1:
             (node,) = group
             idom[node] = top
@@ -419,10 +437,196 @@ def dominator_tree(index: ComponentIndex) -> tuple[list[int], list[bool]]:
     return idom, is_source
 
 
+def served_nodes(
+    successors: Sequence[Sequence[int]],
+    roots: Sequence[bool],
+    required: Mapping[int, Collection[int]],
+) -> list[bool]:
+    """Which nodes are *served*: the least fixed point of SPEC's rule, in one pass.
+
+    A node is served when (a) it is a root or at least one of its predecessors is
+    served, and (b) the giver of every one of its required hand-offs
+    (``required[node]``, distinct givers) is served. A node with required
+    hand-offs is therefore served exactly when all their givers are (they are
+    predecessors, so (a) follows), root or not. Without ``required`` this is
+    plain reachability from the roots. ``successors`` lists distinct targets.
+
+    Examples
+    --------
+    >>> # a -> b -> c, c's hand-off from b required, a the root; then c also needs d
+    >>> served_nodes([[1], [2], [], [2]], [True, False, False, False], {2: {1}})
+    [True, True, True, False]
+    >>> served_nodes([[1], [2], [], [2]], [True, False, False, False], {2: {1, 3}})
+    [True, True, False, False]
+    """
+    n = len(successors)
+    served = [False] * n
+    waiting = [0] * n
+    for node, givers in required.items():
+        waiting[node] = len(givers)
+    ready = [node for node in range(n) if roots[node] and node not in required]
+    for node in ready:
+        served[node] = True
+    while ready:
+        node = ready.pop()
+        for target in successors[node]:
+            if served[target]:
+                continue
+            needs = required.get(target)
+            if needs is None:
+                served[target] = True
+                ready.append(target)
+            elif node in needs:
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    served[target] = True
+                    ready.append(target)
+    return served
+
+
+#: A necessity set not yet narrowed down: every node (the top of the lattice).
+_EVERY: frozenset[int] = frozenset({-1})
+
+
+def necessary_sets(
+    index: ComponentIndex,
+    served: Sequence[bool],
+    roots: Sequence[bool],
+    required: Mapping[int, Collection[int]],
+) -> list[frozenset[int] | None]:
+    """For every served node, the nodes without which it is not served (itself included).
+
+    Removing x means x is never served while its hand-offs stay. The sets are
+    the greatest fixed point of: a root with no required hand-off needs only
+    itself; a node with required hand-offs needs itself and everything each giver
+    needs (it waits for all of them); any other node needs itself and what every
+    served predecessor needs (any one of them will do). Without required hand-offs
+    these are the dominator sets. Components are solved in topological order, a
+    cycle by narrowing every member down from "every node" until nothing changes.
+    Unserved nodes get ``None``.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []})
+    >>> found = necessary_sets(index, [True] * 4, [True, False, False, False], {3: {1, 2}})
+    >>> [sorted(index.nodes[m] for m in s) for s in found]
+    [['a'], ['a', 'b'], ['a', 'c'], ['a', 'b', 'c', 'd']]
+    """
+    predecessors = index.predecessors
+    result: list[frozenset[int] | None] = [None] * len(served)
+
+    def solve(node: int) -> frozenset[int]:
+        givers = required.get(node)
+        if givers is not None:
+            found: set[int] = {node}
+            for giver in givers:
+                theirs = result[giver]
+                if theirs is _EVERY or theirs is None:
+                    return _EVERY
+                found |= theirs
+            return frozenset(found)
+        if roots[node]:
+            return frozenset((node,))
+        common: frozenset[int] | None = None
+        for before in predecessors[node]:
+            theirs = result[before]
+            if theirs is None or theirs is _EVERY:
+                continue
+            common = theirs if common is None else common & theirs
+            if len(common) == 0:
+                break
+        if common is None:
+            return _EVERY
+        return common | {node}
+
+    for group in index.members:
+        alive = [node for node in group if served[node]]
+        if not alive:
+            continue
+        if len(alive) == 1 and len(group) == 1:
+            result[alive[0]] = solve(alive[0])
+            continue
+        for node in alive:
+            result[node] = _EVERY
+        changed = True
+        while changed:
+            changed = False
+            for node in alive:
+                found = solve(node)
+                if found != result[node]:
+                    result[node] = found
+                    changed = True
+    return result
+
+
+def marked_descendants(
+    index: ComponentIndex, marked: Iterable[int], wanted: Collection[int]
+) -> dict[int, int]:
+    """For each ``wanted`` node, the bitset of the other ``marked`` nodes it has a path to.
+
+    Bit ``k`` stands for the ``k``-th marked node, in the order given; a node's own
+    mark never counts (as ``downstream`` leaves the node out). One sweep over the
+    components in reverse topological order: each component's bitset is the union
+    of its successors', and is dropped once every component before it is done.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b"], "b": ["t"], "t": [], "u": []})
+    >>> marks = [index.position["t"], index.position["u"]]
+    >>> found = marked_descendants(index, marks, [index.position["a"], index.position["t"]])
+    >>> found[index.position["a"]], found[index.position["t"]]
+    (1, 0)
+    """
+    component, members, successors = index.component, index.members, index.successors
+    bit_of: dict[int, int] = {}
+    for number, node in enumerate(marked):
+        bit_of.setdefault(node, number)
+    own = [0] * len(members)  # the marks inside each component
+    for node, bit in bit_of.items():
+        own[component[node]] |= 1 << bit
+    wanted_by_component: dict[int, list[int]] = {}
+    for node in wanted:
+        wanted_by_component.setdefault(component[node], []).append(node)
+    # How many later components still need a component's bits (its predecessors' count).
+    pending: dict[int, int] = {}  # component -> bitset of everything it reaches
+    users = [0] * len(members)
+    for c, group in enumerate(members):
+        seen: set[int] = set()
+        for node in group:
+            for target in successors[node]:
+                d = component[target]
+                if d != c and d not in seen:
+                    seen.add(d)
+                    users[d] += 1
+    found: dict[int, int] = {}
+    for c in range(len(members) - 1, -1, -1):
+        group = members[c]
+        below = 0
+        seen = set()
+        for node in group:
+            for target in successors[node]:
+                d = component[target]
+                if d == c or d in seen:
+                    continue
+                seen.add(d)
+                reached = pending[d]
+                below |= reached
+                users[d] -= 1
+                if users[d] == 0:
+                    del pending[d]
+        reach = below | own[c]
+        for node in wanted_by_component.get(c, ()):
+            mine = bit_of.get(node)
+            found[node] = reach if mine is None else reach & ~(1 << mine)
+        if users[c]:
+            pending[c] = reach
+    return found
+
+
 class BitsCache:
     """The bitsets of recently read upstream sets, up to ``limit`` bits in all (oldest go first).
 
-    Shared by every reader of one :class:`~servicekit.UpstreamOfAll`, so safe to use from
+    Shared by every reader of one ``UpstreamOfAll``, so safe to use from
     many threads at once; it pickles and copies empty.
     """
 
@@ -495,3 +699,201 @@ def best_products(
                 else:
                     heapq.heappush(heap, (-candidate, before))
     return best
+
+
+# --- selections and comparisons (selectors, diff) --------------------------------------------
+
+
+def bfs_reach(
+    adjacency: Mapping[str, Iterable[str]], starts: Iterable[str], depth: int | None
+) -> set[str]:
+    """The nodes within ``depth`` steps of any of ``starts``, the starts included.
+
+    A level-by-level BFS from all the starts at once, as ``bfs_levels()`` walks
+    from one, without ordering anything: selectors order their answer once, at the end.
+
+    Examples
+    --------
+    >>> sorted(bfs_reach({"a": ["b"], "b": ["c"], "c": [], "d": ["c"]}, ["a", "d"], 1))
+    ['a', 'b', 'c', 'd']
+    """
+    seen = set(starts)
+    level = list(seen)
+    distance = 0
+    while level and (depth is None or distance < depth):
+        distance += 1
+        following: list[str] = []
+        add = following.append
+        for node in level:
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    add(neighbour)
+        level = following
+    return seen
+
+
+def bfs_order(adjacency: Mapping[str, Iterable[str]], start: str, depth: int | None) -> list[str]:
+    """The nodes within ``depth`` steps of ``start``, in the order a BFS finds them.
+
+    ``bfs_levels()`` without sorting each level and without distances, for a
+    caller that orders the answer once itself; ``start`` is left out, even on a cycle.
+
+    Examples
+    --------
+    >>> sorted(bfs_order({"a": ["b", "c"], "b": ["c"], "c": ["a"]}, "a", None))
+    ['b', 'c']
+    """
+    seen = {start}
+    level = [start]
+    found: list[str] = []
+    distance = 0
+    while level and (depth is None or distance < depth):
+        distance += 1
+        following: list[str] = []
+        add = following.append
+        for node in level:
+            for neighbour in adjacency[node]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    add(neighbour)
+        found += following
+        level = following
+    return found
+
+
+#: A label: best value -> bitset of the sources reaching a node with that value.
+Label = dict[float, int]
+
+
+def _merged(one: Label, other: Label) -> Label:
+    """A new label holding both (labels are never changed once made, so they can be shared)."""
+    if one is other:
+        return one
+    if len(one) == 1 and len(other) == 1:
+        ((value, bits),) = one.items()
+        more = other.get(value)
+        if more is not None:
+            return {value: bits | more}
+    merged = dict(one)
+    for value, bits in other.items():
+        merged[value] = merged.get(value, 0) | bits
+    return merged
+
+
+def _settled(label: Label) -> Label:
+    """``label`` with each source kept at its best value only (highest values first)."""
+    if len(label) < 2:
+        return label
+    settled: Label = {}
+    covered = 0
+    for value in sorted(label, reverse=True):
+        bits = label[value] & ~covered
+        if bits:
+            settled[value] = bits
+            covered |= bits
+    return settled
+
+
+def _leaving(label: Label, own: int, factor: float) -> Label:
+    """What a node passes on: what reached it and its own source bit, times its factor."""
+    out = {**label, 1.0: label.get(1.0, 0) | own} if own else label
+    out = _settled(out)
+    if factor != 1.0:
+        scaled: Label = {}
+        for value, bits in out.items():  # values may meet once scaled (by 0, say)
+            key = value * factor
+            scaled[key] = scaled.get(key, 0) | bits
+        out = scaled
+    return out
+
+
+def best_reach(
+    index: ComponentIndex,
+    sources: Mapping[int, int],
+    targets: Iterable[int],
+    factor: Mapping[int, float] | None = None,
+) -> dict[int, Label]:
+    """For each target, which sources reach it, and each one's best product of ``factor``.
+
+    A sweep over the components in topological order carrying *labels*: a label
+    maps a value to the bitset of the sources reaching the node with that value
+    (each source at its best value only). ``sources`` maps a node to its bit. A
+    path's value is the product of ``factor[node]`` (1 when absent) over its nodes
+    before the target, the source included, as ``best_products()`` counts it
+    from the other end; without ``factor`` every value is 1 and a label is the
+    plain set of sources reaching the node. Inside a cycle the labels are relaxed
+    until they settle. A target never counts itself among its sources.
+
+    Cost: one pass over the components, and a few bitset operations for each edge
+    leaving a node that some source reaches.
+
+    Examples
+    --------
+    >>> index = ComponentIndex({"a": ["b"], "b": ["c", "a"], "c": ["d"], "d": []})
+    >>> a, b, c, d = (index.position[n] for n in "abcd")
+    >>> found = best_reach(index, {a: 1, c: 2}, [d, a], {b: 0.5})
+    >>> found[d], found[a]  # d: c directly (1.0), a through b (0.5); a never counts itself
+    ({1.0: 2, 0.5: 1}, {})
+    """
+    component, members, successors = index.component, index.members, index.successors
+    factors = factor or {}
+    wanted = set(targets)
+    pending: dict[int, Label] = {}
+    found: dict[int, Label] = {}
+    first = min((component[s] for s in sources), default=len(members))
+    for c in range(first, len(members)):
+        group = members[c]
+        if len(group) == 1:
+            (node,) = group
+            arrived = pending.pop(node, None)
+            own = sources.get(node, 0)
+            if node in wanted:
+                found[node] = {} if arrived is None else _settled(arrived)
+            if arrived is None and not own:
+                continue
+            out = _leaving(arrived or {}, own, factors.get(node, 1.0))
+            for target in successors[node]:
+                if target != node:
+                    into = pending.get(target)
+                    pending[target] = out if into is None else _merged(into, out)
+            continue
+        labels = {m: pending.pop(m, {}) for m in group}
+        if not any(labels.values()) and not any(sources.get(m, 0) for m in group):
+            for m in group:
+                if m in wanted:
+                    found[m] = {}
+            continue
+        inside = set(group)
+        changed = True
+        while changed:  # relax around the cycle until nothing improves
+            changed = False
+            for m in group:
+                out = _leaving(labels[m], sources.get(m, 0), factors.get(m, 1.0))
+                for target in successors[m]:
+                    if target not in inside or target == m:
+                        continue
+                    before = _settled(labels[target])
+                    merged = _merged(labels[target], out)
+                    if _settled(merged) != before:
+                        labels[target] = merged
+                        changed = True
+        for m in group:
+            if m in wanted:
+                own = sources.get(m, 0)
+                found[m] = _without(_settled(labels[m]), own)
+            out = _leaving(labels[m], sources.get(m, 0), factors.get(m, 1.0))
+            for target in successors[m]:
+                if target not in inside:
+                    into = pending.get(target)
+                    pending[target] = out if into is None else _merged(into, out)
+    for node in wanted:
+        found.setdefault(node, {})
+    return found
+
+
+def _without(label: Label, bits: int) -> Label:
+    """``label`` with the sources in ``bits`` left out."""
+    if not bits:
+        return label
+    return {value: kept for value, b in label.items() if (kept := b & ~bits)}

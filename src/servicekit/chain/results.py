@@ -1,13 +1,13 @@
 """What the chain's queries return: small read-only objects in a documented, stable order.
 
-Each renders itself through :mod:`servicekit.render` (``to_json()``, and
+Each renders itself through ``servicekit.render`` (``to_json()``, and
 ``_repr_html_`` / ``_repr_markdown_`` in notebooks), reached lazily.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from typing import Any, NamedTuple, overload
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from typing import Any, NamedTuple, Self, SupportsIndex, overload
 
 import attrs
 
@@ -17,13 +17,18 @@ from servicekit.errors import UnknownIdError
 from servicekit.model.entities import Customer, InternalCustomer
 
 __all__ = [
+    "Critical",
     "CustomersOf",
+    "NodeIds",
     "Reach",
     "Reaches",
+    "Root",
+    "Selection",
     "Suspect",
     "Suspects",
     "UpstreamOfAll",
     "UpstreamSet",
+    "suspect_order",
 ]
 
 
@@ -36,24 +41,35 @@ class Reach(NamedTuple):
 
 
 class Reaches(Sequence[Reach]):
-    """The answer of :meth:`ServiceChain.upstream` and friends: nodes ordered by distance, then id.
+    """The answer of ``ServiceChain.upstream()`` and friends: nodes ordered by distance, then id.
 
-    A read-only sequence of :class:`Reach`. It builds each ``Reach`` only when
+    A read-only sequence of ``Reach``. It builds each ``Reach`` only when
     asked, so a query over a large chain costs no more than its traversal.
-    Compares equal to any sequence of the same ``Reach`` items.
+    Compares equal to any sequence of the same ``Reach`` items. It remembers its
+    question: ``node`` (the node asked about) and ``direction`` (``upstream`` or
+    ``downstream``), which its JSON names.
     """
 
-    __slots__ = ("_distances", "_ids", "_kinds")
+    __slots__ = ("_distances", "_ids", "_kinds", "direction", "node")
 
-    def __init__(self, ids: list[str], distances: list[int], kinds: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        ids: list[str],
+        distances: list[int],
+        kinds: Mapping[str, str],
+        node: str | None = None,
+        direction: str = "upstream",
+    ) -> None:
         self._ids = ids
         self._distances = distances
         self._kinds = kinds
+        self.node = node
+        self.direction = direction
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The kinds of its own nodes only, not of the whole chain.
         kinds = {node: self._kinds[node] for node in self._ids}
-        return (Reaches, (self._ids, self._distances, kinds))
+        return (Reaches, (self._ids, self._distances, kinds, self.node, self.direction))
 
     @overload
     def __getitem__(self, index: int) -> Reach: ...
@@ -97,6 +113,17 @@ class Reaches(Sequence[Reach]):
         """A dict of id -> distance."""
         return dict(zip(self._ids, self._distances, strict=True))
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict a node, in order: ``id``, ``kind``, ``distance``."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").reach_records(self)[1]
+        return records
+
+    def to_pandas(self) -> Any:
+        """The nodes as a pandas ``DataFrame`` with columns ``id``, ``kind`` and
+        ``distance``, in order (needs the ``pandas`` extra)."""
+        table = later("servicekit.render.rows").reach_records(self)
+        return later("servicekit.render.frames").table_frame(table)
+
     def _repr_html_(self) -> str:
         text: str = later("servicekit.render.html").reaches_html(self)
         return text
@@ -112,7 +139,151 @@ class Reaches(Sequence[Reach]):
             for n, d in zip(self._ids, self._distances, strict=True)
             if self._kinds[n] == kind
         ]
-        return Reaches([n for n, _ in pairs], [d for _, d in pairs], self._kinds)
+        return Reaches(
+            [n for n, _ in pairs], [d for _, d in pairs], self._kinds, self.node, self.direction
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's JSON: ``{"target": ID, "upstream": [...]}`` for an upstream answer,
+        ``{"source": ID, "downstream": [...]}`` for a downstream one."""
+        data: dict[str, Any] = later("servicekit.render.json").reaches_json(self)
+        return data
+
+
+class Root(NamedTuple):
+    """A node where the work reaching another node starts, why, and how far upstream it is.
+
+    ``why`` is ``feeds`` (it serves at a touchpoint where customers bring work in),
+    ``starts`` (its work starts without a hand-off) or ``source`` (nothing reaches it
+    from outside its strongly-connected component: revision 1's guess).
+    """
+
+    id: str
+    why: str
+    distance: int
+
+
+class NodeIds(tuple[str, ...]):
+    """Node ids, in the answer's order, that know each one's kind.
+
+    The base of ``Critical`` and ``Selection``: a plain tuple of ids (it
+    compares equal to one) that is also a table of ``id`` and ``kind``.
+    """
+
+    _kinds: Mapping[str, str]
+
+    def __new__(cls, ids: Iterable[str] = (), kinds: Mapping[str, str] | None = None) -> Self:
+        found = super().__new__(cls, ids)
+        found._kinds = kinds or {}
+        return found
+
+    def _own_kinds(self, *more: str) -> dict[str, str]:
+        """The kinds of its own nodes (and ``more``) only, not of the whole chain."""
+        return {n: self._kinds[n] for n in (*self, *more) if n in self._kinds}
+
+    def kind(self, node: str) -> str:
+        """The kind of ``node`` (``role``, ``touchpoint`` or ``customer``), ``""`` if unknown."""
+        return self._kinds.get(node, "")
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict a node, in order: ``id``, ``kind``."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").id_records(self)[1]
+        return records
+
+    def to_pandas(self) -> Any:
+        """The nodes as a pandas ``DataFrame`` with columns ``id`` and ``kind``, in order
+        (needs the ``pandas`` extra)."""
+        table = later("servicekit.render.rows").id_records(self)
+        return later("servicekit.render.frames").table_frame(table)
+
+
+class Critical(NodeIds):
+    """The answer of ``ServiceChain.critical()``: a tuple of the ids ``node`` cannot be
+    served without, nearest first.
+
+    It remembers its question, ``node``, and knows each id's kind; ``roots``, where
+    the work reaching ``node`` starts (``ServiceChain.roots()``), is worked out when
+    first read. Compares equal to the plain tuple of its ids.
+    """
+
+    node: str | None
+    _roots: tuple[Root, ...] | Callable[[], tuple[Root, ...]]
+
+    def __new__(
+        cls,
+        ids: Iterable[str] = (),
+        kinds: Mapping[str, str] | None = None,
+        node: str | None = None,
+        roots: tuple[Root, ...] | Callable[[], tuple[Root, ...]] = (),
+    ) -> Self:
+        found = super().__new__(cls, ids, kinds)
+        found.node = node
+        found._roots = roots
+        return found
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        roots = self.roots
+        kinds = self._own_kinds(*(r.id for r in roots))
+        return (Critical, (tuple(self), kinds, self.node, roots))
+
+    @property
+    def roots(self) -> tuple[Root, ...]:
+        """Where the work reaching ``node`` starts, nearest first (see
+        ``ServiceChain.roots()``)."""
+        if callable(self._roots):
+            self._roots = self._roots()
+        return self._roots
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's JSON: ``{"target": ID, "critical": [ID, ...], "roots": [{"id", "why"}]}``."""
+        data: dict[str, Any] = later("servicekit.render.json").critical_json(self)
+        return data
+
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").critical_html(self)
+        return text
+
+    def _repr_markdown_(self) -> str:
+        text: str = later("servicekit.render.markdown").critical_markdown(self)
+        return text
+
+
+class Selection(NodeIds):
+    """The answer of ``ServiceChain.select()``: the ids the selectors name, ordered by
+    kind (roles, touchpoints, customers), then id.
+
+    It remembers its question: ``selector`` (the selectors, space-separated) and
+    ``exclude`` (``None`` when nothing was left out). Compares equal to the plain tuple
+    of its ids.
+    """
+
+    selector: str
+    exclude: str | None
+
+    def __new__(
+        cls,
+        ids: Iterable[str] = (),
+        kinds: Mapping[str, str] | None = None,
+        selector: str = "",
+        exclude: str | None = None,
+    ) -> Self:
+        found = super().__new__(cls, ids, kinds)
+        found.selector = selector
+        found.exclude = exclude
+        return found
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Selection, (tuple(self), self._own_kinds(), self.selector, self.exclude))
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"selector": S, "selected": [{"id", "kind"}, ...]}``, with ``"exclude": S``
+        when something was left out."""
+        data: dict[str, Any] = later("servicekit.render.json").selection_json(self)
+        return data
+
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").selection_html(self)
+        return text
 
 
 @attrs.frozen(kw_only=True)
@@ -124,33 +295,125 @@ class CustomersOf:
     external: tuple[Customer, ...]
 
 
-@attrs.frozen(kw_only=True)
-class Suspect:
+class Suspect(NamedTuple):
     """A fail point that may explain a defect seen at a touchpoint.
 
-    ``role`` makes the hand-off, ``receiver`` receives it; ``score`` is the fail
-    point's rate times the best chance the defect escapes to the touchpoint;
-    ``distance`` is the role's upstream distance from the touchpoint.
+    ``role`` makes the hand-off (or serves at the touchpoint whose fail point it
+    is), ``receiver`` receives it (``None`` for a touchpoint's own fail point);
+    ``rate`` is the fail point's rate (``None`` when unknown), ``escape`` the best
+    chance the defect reaches the touchpoint uncaught, ``score`` their product
+    (``None`` when the rate is unknown); ``distance`` is the role's upstream
+    distance from the touchpoint (the upstream touchpoint's, for a defect that
+    flows on through its ``feeds``; 0 for the touchpoint's own). ``touchpoint``
+    names the touchpoint whose own fail point it is (``None`` for a hand-off's);
+    it is not part of the JSON shape.
+
+    A named tuple, like ``Reach``: ``pandas.DataFrame(chain.trace(...))`` has
+    one named column a field.
     """
 
     role: str
-    receiver: str
+    receiver: str | None
     fail_point: str
     category: str
-    score: float
+    rate: float | None
+    escape: float
+    score: float | None
     distance: int
+    touchpoint: str | None = None
+
+    @property
+    def rated(self) -> bool:
+        """Whether the fail point's rate is known (and so the suspect has a score)."""
+        return self.score is not None
 
     def to_json(self) -> dict[str, Any]:
-        """The suspect as the spec's JSON: role, fail_point, category, score, distance."""
+        """The suspect as the spec's JSON: role, receiver, fail_point, category, rate,
+        escape, score and distance."""
         data: dict[str, Any] = later("servicekit.render.json").suspect_json(self)
         return data
 
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").suspects_html((self,))
+        return text
+
+
+def suspect_order(suspect: Suspect) -> tuple[int, float, int, str, str]:
+    """The sort key of SPEC's order of suspects.
+
+    Scored suspects by score descending, then unrated ones by escape descending;
+    values equal to 12 significant digits are ties, settled by distance, role id
+    and fail point id.
+    """
+    if suspect.score is not None:
+        return (
+            0,
+            -float(f"{suspect.score:.12g}"),
+            suspect.distance,
+            suspect.role,
+            suspect.fail_point,
+        )
+    return (1, -float(f"{suspect.escape:.12g}"), suspect.distance, suspect.role, suspect.fail_point)
+
 
 class Suspects(tuple[Suspect, ...]):
-    """The answer of :meth:`ServiceChain.trace`: a plain tuple of :class:`Suspect`,
-    most likely first, that also shows itself as a table in a notebook."""
+    """The answer of ``ServiceChain.trace()``: a tuple of ``Suspect``, most likely
+    first, that also shows itself as a table in a notebook.
 
-    __slots__ = ()
+    It remembers its question: ``touchpoint`` (where the defect is seen) and
+    ``category`` (``None``: every category), which its JSON and text name. A slice
+    is a ``Suspects`` of the same question.
+    """
+
+    touchpoint: str | None
+    category: str | None
+
+    def __new__(
+        cls,
+        suspects: Iterable[Suspect] = (),
+        touchpoint: str | None = None,
+        category: str | None = None,
+    ) -> Suspects:
+        found = super().__new__(cls, suspects)
+        if isinstance(suspects, Suspects):
+            touchpoint = suspects.touchpoint if touchpoint is None else touchpoint
+            category = suspects.category if category is None else category
+        found.touchpoint = touchpoint
+        found.category = category
+        return found
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (tuple(self), self.touchpoint, self.category)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Suspect: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Suspects: ...
+
+    def __getitem__(self, index: SupportsIndex | slice) -> Suspect | Suspects:
+        if isinstance(index, slice):
+            return Suspects(super().__getitem__(index), self.touchpoint, self.category)
+        return super().__getitem__(index)
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec's JSON: ``{"target": ID, "suspects": [...]}``."""
+        data: dict[str, Any] = later("servicekit.render.json").trace_json(self)
+        return data
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict a suspect, in the spec's JSON shape: ``role``, ``receiver``,
+        ``fail_point``, ``category``, ``rate``, ``escape``, ``score``, ``distance``
+        (numbers rounded to 12 significant digits, ``None`` where unknown)."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").suspect_records(self)[1]
+        return records
+
+    def to_pandas(self) -> Any:
+        """The suspects as a pandas ``DataFrame``, most likely first, columns as
+        ``to_records()`` (needs the ``pandas`` extra). An unrated suspect's ``rate``
+        and ``score`` are ``NaN``, so the columns stay numbers."""
+        table = later("servicekit.render.rows").suspect_records(self)
+        return later("servicekit.render.frames").table_frame(table)
 
     def _repr_html_(self) -> str:
         text: str = later("servicekit.render.html").suspects_html(self)
@@ -252,7 +515,7 @@ class UpstreamSet(Set[str]):
 
 
 class UpstreamOfAll(Mapping[str, UpstreamSet]):
-    """Touchpoint id -> :class:`UpstreamSet`, from one pass over the chain."""
+    """Touchpoint id -> ``UpstreamSet``, from one pass over the chain."""
 
     __slots__ = ("_ancestry", "_cache", "_counts", "_index", "_known", "_touchpoints")
 

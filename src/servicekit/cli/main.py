@@ -5,7 +5,7 @@ command's own fail-on condition); 2 bad usage, an invalid model, or output
 that cannot be written (a full disk, a closed stdout: help and the final flush
 included), with ``file:line:column: error: message`` lines on stderr; 130 when
 interrupted (Ctrl-C), quietly. This is the one place where errors become exit
-codes: every :class:`~servicekit.ServicekitError` is a user's mistake, shown
+codes: every ``ServicekitError`` is a user's mistake, shown
 as a message; any other exception is a bug, shown with its traceback, exit 1.
 """
 
@@ -68,8 +68,9 @@ def parser() -> argparse.ArgumentParser:
         prog="servicekit",
         description="Model how service flows through an organisation, and ask who upstream "
         "shapes what a customer experiences.",
-        epilog="Exit codes: 0 success; 1 an audit finding at or above --fail-on; "
-        "2 bad usage, an invalid model or output that cannot be written; 130 interrupted.",
+        epilog="Exit codes: 0 success; 1 an audit finding at or above --fail-on (or a "
+        "--fail-on condition of diff); 2 bad usage, an invalid model or output that "
+        "cannot be written; 130 interrupted.",
     )
     top.add_argument(
         "--version", action=_Version, nargs=0, help="show program's version number and exit"
@@ -79,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(command.name, help=command.help, description=command.help)
         if command.model == "required":
             sub.add_argument("model", metavar="MODEL", help="a model file or directory")
+        elif command.model == "many":
+            sub.add_argument("model", metavar="MODEL", nargs="+", help="model files or directories")
         elif command.model == "optional":
             sub.add_argument(
                 "model",
@@ -182,9 +185,9 @@ def _flushed(name: str, failed: Exception | None) -> bool:
 
 def _failed(command: Command, err: Exception) -> int:
     """The exit code of a command that raised ``err``, after saying what went wrong."""
-    from servicekit.errors import ModelError, OutputError, ServicekitError
+    from servicekit.errors import EvidenceError, ModelError, OutputError, ServicekitError
 
-    if isinstance(err, ModelError):
+    if isinstance(err, ModelError | EvidenceError):
         _flush()
         _say("\n".join(str(problem) for problem in err.problems))
         return EXIT_USAGE

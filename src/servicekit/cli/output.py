@@ -2,9 +2,9 @@
 
 Every write and the final flush go through here: a full disk (``/dev/full``), a closed
 or missing stdout, or any other failure to write becomes an
-:class:`~servicekit.errors.OutputError` ("cannot write output"), which the command line
+``OutputError`` ("cannot write output"), which the command line
 reports with exit code 2. A reader that goes away (``servicekit ... | head``) is a
-:class:`BrokenPipeError`, let through for the caller to end quietly.
+``BrokenPipeError``, let through for the caller to end quietly.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ __all__ = ["flush", "output_error", "write", "write_json", "write_json_chunks", 
 
 
 def output_error(err: Exception) -> Exception:
-    """The :class:`~servicekit.errors.OutputError` saying why output could not be written."""
+    """The ``OutputError`` saying why output could not be written."""
     from servicekit.errors import OutputError
 
     if isinstance(err, AttributeError):  # sys.stdout is None: file descriptor 1 was closed
@@ -70,6 +70,6 @@ def write_json_chunks(chunks: Iterable[str]) -> None:
 
 
 def flush() -> None:
-    """Flush stdout; a failure is an :class:`~servicekit.errors.OutputError`."""
+    """Flush stdout; a failure is an ``OutputError``."""
     with _writing():
         sys.stdout.flush()

@@ -1,7 +1,7 @@
 """The service-culture audit: run the rules, collect the findings.
 
-The rules themselves are in :mod:`servicekit.culture.rules`. Severities can be
-changed, or a rule turned ``off``, in the model file::
+The rules themselves are in ``servicekit.culture.rules``. Severities can be
+changed, or a rule turned ``off``, in the model file:
 
     audit:
       rules:
@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from servicekit._runtime import later
 from servicekit.culture.rules import RULES
@@ -42,32 +40,41 @@ from servicekit.model.vocabulary import FAIL_ON, SEVERITIES
 __all__ = ["Finding", "Findings", "audit", "severity_at_least"]
 
 
-def _severity(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value not in SEVERITIES:
-        raise AuditSettingError(f"{attribute.name} must be one of {SEVERITIES}, got {shown(value)}")
-
-
-@attrs.frozen(kw_only=True)
-class Finding:
-    """One thing the audit found.
-
-    ``rule`` is the stable rule id, ``subject`` the id of the entity it is about,
-    ``message`` one sentence on why it matters for service, ``hint`` what to do.
-    """
-
+class _FindingFields(NamedTuple):
     rule: str
-    severity: str = attrs.field(validator=_severity)
+    severity: str
     subject: str
     message: str
     hint: str
+
+
+class Finding(_FindingFields):
+    """One thing the audit found.
+
+    ``rule`` is the stable rule id, ``severity`` one of ``error``, ``warning`` or
+    ``info``, ``subject`` the id of the entity it is about, ``message`` one sentence
+    on why it matters for service, ``hint`` what to do. A named tuple:
+    ``pandas.DataFrame(model.audit())`` has one named column a field.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, rule: str, severity: str, subject: str, message: str, hint: str) -> Finding:
+        if severity not in SEVERITIES:
+            raise AuditSettingError(f"severity must be one of {SEVERITIES}, got {shown(severity)}")
+        return super().__new__(cls, rule, severity, subject, message, hint)
 
     def sort_key(self) -> tuple[int, str, str]:
         """Severity (errors first), then rule id, then subject."""
         return (SEVERITIES.index(self.severity), self.rule, self.subject)
 
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").findings_html((self,))
+        return text
+
 
 class Findings(tuple[Finding, ...]):
-    """The findings of an audit: a plain tuple of :class:`Finding` that also shows
+    """The findings of an audit: a plain tuple of ``Finding`` that also shows
     itself as a table in a notebook and renders as text, JSON or SARIF."""
 
     __slots__ = ()
@@ -88,6 +95,17 @@ class Findings(tuple[Finding, ...]):
         """The findings as a SARIF 2.1.0 log, located where ``model`` writes each subject."""
         data: dict[str, Any] = later("servicekit.render.sarif").to_sarif(self, model, base=base)
         return data
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict a finding: ``rule``, ``severity``, ``subject``, ``message``, ``hint``."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").finding_records(self)[1]
+        return records
+
+    def to_pandas(self) -> Any:
+        """The findings as a pandas ``DataFrame``, one row a finding, columns as
+        ``to_records()`` (needs the ``pandas`` extra)."""
+        table = later("servicekit.render.rows").finding_records(self)
+        return later("servicekit.render.frames").table_frame(table)
 
     def fails(self, threshold: str) -> bool:
         """Whether a finding is at least as severe as ``threshold`` (a fail-on value)."""
@@ -122,8 +140,8 @@ def audit(model: ServiceModel, *, rules: Mapping[str, str] | None = None) -> Fin
 
     ``rules`` maps rule ids to ``off`` or a severity and is laid over the
     model's own ``audit:`` settings. An unknown rule id raises
-    :class:`~servicekit.UnknownIdError`; a bad setting
-    :class:`~servicekit.AuditSettingError`.
+    ``UnknownIdError``; a bad setting
+    ``AuditSettingError``.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Education cards for scenarios: what the person on duty needs to think about.
 
-A :class:`ScenarioGuide` puts side by side what training gives (the scripts
+A ``ScenarioGuide`` puts side by side what training gives (the scripts
 that cover the scenario) and what education gives (the principles that apply
 to the role on duty, with their guiding questions). A scenario no script covers
 is *novel*: there, only the principles help. The guide also names the roles
@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from servicekit._runtime import later
-from servicekit.chain.results import Suspect
+from servicekit.chain.results import Suspect, suspect_order
 from servicekit.culture.mapping import Applicability, principles_for
 from servicekit.model.entities import (
     Customer,
@@ -45,9 +45,11 @@ MAX_SUSPECTS = 5
 def covers(model: ServiceModel, script: Script, scenario: Scenario) -> bool:
     """Whether ``script`` covers ``scenario``.
 
-    It does when they share a tag (a script's ``situations`` are its tags) and
-    the script is written for the scenario's touchpoint or for the role serving
-    there. A script for neither a role nor a touchpoint covers nothing.
+    It does when they share a tag (a script's ``situations`` are its tags), the
+    script is written for the scenario's touchpoint or for the role serving
+    there, and its ``for`` admits the scenario's customer (a scenario naming no
+    customer is covered only by scripts without ``for``). A script for neither a
+    role nor a touchpoint covers nothing.
 
     Examples
     --------
@@ -58,6 +60,8 @@ def covers(model: ServiceModel, script: Script, scenario: Scenario) -> bool:
     >>> covers(model, model.scripts["lost-ticket"], model.scenarios["everyday-stain"])
     False
     """
+    if not script.admits(scenario.customer):
+        return False
     if not set(script.situations).intersection(scenario.tags):
         return False
     if script.touchpoint is not None and script.touchpoint == scenario.touchpoint:
@@ -70,12 +74,13 @@ def covers(model: ServiceModel, script: Script, scenario: Scenario) -> bool:
 class ScenarioGuide:
     """An education card for one scenario.
 
-    ``principles`` are the :class:`~servicekit.Principle` objects that apply to
-    the role on duty, in model order; ``applicability`` says, in the same order,
-    why each applies. ``upstream`` lists the roles whose work reaches the
-    touchpoint, nearest first (then by id), the role on duty left out.
-    ``suspects`` are the top trace suspects for the scenario's tags that are
-    fail-point categories, most likely first, at most :data:`MAX_SUSPECTS`.
+    ``principles`` are the ``Principle`` objects that apply to
+    the role on duty and are for the scenario's customer, in model order;
+    ``applicability`` says, in the same order, why each applies. ``upstream``
+    lists the roles whose work reaches the touchpoint in the customer's chain,
+    nearest first (then by id), the role on duty left out. ``suspects`` are the
+    top trace suspects (in the customer's chain) for the scenario's tags that are
+    fail-point categories, most likely first, at most ``MAX_SUSPECTS``.
     """
 
     scenario: Scenario
@@ -116,6 +121,18 @@ class ScenarioGuide:
         text: str = later("servicekit.render.markdown").guide_markdown(self)
         return text
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """The card as a table: one dict a script and a principle, with ``part``, ``id``,
+        ``name``, ``why`` and ``text``."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").guide_records(self)[1]
+        return records
+
+    def to_pandas(self) -> Any:
+        """The card's scripts and principles as a pandas ``DataFrame``, columns as
+        ``to_records()`` (needs the ``pandas`` extra)."""
+        table = later("servicekit.render.rows").guide_records(self)
+        return later("servicekit.render.frames").table_frame(table)
+
     def _repr_html_(self) -> str:
         text: str = later("servicekit.render.html").guide_html(self)
         return text
@@ -127,7 +144,7 @@ class ScenarioGuide:
 def guide(model: ServiceModel, scenario: str) -> ScenarioGuide:
     """The education card for ``scenario``.
 
-    Raises :class:`~servicekit.UnknownIdError` for an unknown scenario.
+    Raises ``UnknownIdError`` for an unknown scenario.
 
     Examples
     --------
@@ -141,23 +158,26 @@ def guide(model: ServiceModel, scenario: str) -> ScenarioGuide:
     role = model.roles[touchpoint.role]
     customer = model.customers[found.customer] if found.customer is not None else None
     scripts = tuple(s for s in model.scripts.values() if covers(model, s, found))
-    applicability = principles_for(model, role.id)
+    applicability = tuple(
+        a
+        for a in principles_for(model, role.id)
+        if model.principles[a.principle].admits(found.customer)
+    )
     chain = model.chain
-    upstream = tuple(r.id for r in chain.upstream(touchpoint.id).of_kind("role") if r.id != role.id)
-    categories = {
-        fail_point.category
-        for r in model.roles.values()
-        for handoff in r.serves
-        for fail_point in handoff.fail_points
-    }
+    # The customer's chain, when the touchpoint serves them (else the whole chain).
+    segment = found.customer if touchpoint.serves_customer(found.customer) else None
+    upstream = tuple(
+        r.id
+        for r in chain.upstream(touchpoint.id, customer=segment).of_kind("role")
+        if r.id != role.id
+    )
+    categories = set(chain.categories)
     merged: dict[str, Suspect] = {}
     for tag in found.tags:
         if tag in categories:
-            for suspect in chain.trace(touchpoint.id, tag):
+            for suspect in chain.trace(touchpoint.id, tag, customer=segment):
                 merged.setdefault(suspect.fail_point, suspect)
-    suspects = sorted(merged.values(), key=lambda s: (-s.score, s.distance, s.role, s.fail_point))[
-        :MAX_SUSPECTS
-    ]
+    suspects = sorted(merged.values(), key=suspect_order)[:MAX_SUSPECTS]
     return ScenarioGuide(
         scenario=found,
         touchpoint=touchpoint,

@@ -9,6 +9,11 @@ name it themselves.
 When several reasons hold, the most specific one is given:
 ``explicit`` > ``role`` > ``department`` > ``everyone``.
 
+Systems (roles of ``kind: system``) are not people: no principle applies to
+one, and the coverage matrix leaves them out. A principle with ``for`` still
+applies to its roles here (the matrix shows its ``for``); it is in a guide only
+for scenarios of those customers.
+
 Examples
 --------
 >>> import servicekit
@@ -80,7 +85,11 @@ def source_of(principle: Principle, role: Role) -> str | None:
     'explicit'
     >>> source_of(scoped, Role(id="waiter", department="floor")) is None
     True
+    >>> source_of(Principle(id="q"), Role(id="kiosk", kind="system")) is None
+    True
     """
+    if role.kind == "system":
+        return None
     if principle.id in role.principles:
         return "explicit"
     scope = principle.applies_to
@@ -96,7 +105,7 @@ def source_of(principle: Principle, role: Role) -> str | None:
 def principles_for(model: ServiceModel, role: str) -> tuple[Applicability, ...]:
     """The principles that apply to ``role``, in the model's order, each saying why.
 
-    Raises :class:`~servicekit.UnknownIdError` for an unknown role.
+    Raises ``UnknownIdError`` for an unknown role.
 
     Examples
     --------
@@ -117,7 +126,7 @@ def principles_for(model: ServiceModel, role: str) -> tuple[Applicability, ...]:
 def roles_for(model: ServiceModel, principle: str) -> tuple[Applicability, ...]:
     """The roles ``principle`` applies to, sorted by role id, each saying why.
 
-    Raises :class:`~servicekit.UnknownIdError` for an unknown principle.
+    Raises ``UnknownIdError`` for an unknown principle.
 
     Examples
     --------
@@ -143,10 +152,12 @@ def _ids(value: Iterable[str]) -> tuple[str, ...]:
 class Coverage:
     """The role x principle matrix: which principles each role carries, and why.
 
-    ``roles`` are sorted by id; ``principles`` keep the order the model lists
-    them in (the order a reader wrote them, which is usually the order of
-    importance). ``cells`` maps ``(role, principle)`` to its source and holds
-    only the cells where a principle applies.
+    ``roles`` are the person roles, sorted by id (systems carry no principles);
+    ``principles`` keep the order the model lists them in (the order a reader
+    wrote them, which is usually the order of importance). ``cells`` maps
+    ``(role, principle)`` to its source and holds only the cells where a
+    principle applies; ``limited_to`` gives the ``for`` of the principles that
+    are only for some customers.
 
     Examples
     --------
@@ -163,11 +174,15 @@ class Coverage:
     roles: tuple[str, ...] = attrs.field(converter=_ids)
     principles: tuple[str, ...] = attrs.field(converter=_ids)
     cells: FrozenDict[tuple[str, str], str] = attrs.field(converter=FrozenDict, repr=False)
+    #: Principle id -> the customers it is for, for the principles that have a ``for``.
+    limited_to: FrozenDict[str, tuple[str, ...]] = attrs.field(
+        factory=FrozenDict, converter=FrozenDict, repr=False
+    )
 
     def cell(self, role: str, principle: str) -> str | None:
         """Why ``principle`` applies to ``role``, or ``None`` when it does not.
 
-        Raises :class:`~servicekit.UnknownIdError` for an unknown role or principle.
+        Raises ``UnknownIdError`` for an unknown role or principle.
         """
         if role not in self._role_set:
             raise UnknownIdError(role, kind="role", candidates=self.roles)
@@ -233,17 +248,24 @@ class Coverage:
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    def to_pandas(self) -> Any:
-        """A pandas ``DataFrame``: rows are roles, columns principles, cells sources or ``None``.
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict a role: ``role``, then each principle's source there (``None``: none)."""
+        records: list[dict[str, Any]] = later("servicekit.render.rows").coverage_records(self)[1]
+        return records
 
-        Needs pandas (the ``pandas`` extra); raises :class:`~servicekit.MissingExtraError`
+    def to_pandas(self) -> Any:
+        """A pandas ``DataFrame``: rows are roles (the index, named ``role``), columns
+        principles, cells the source or ``None`` where the principle does not apply.
+
+        Needs pandas (the ``pandas`` extra); raises ``MissingExtraError``
         (an ``ImportError``) saying how to install it.
         """
-        return later("servicekit.render.frames").coverage_frame(self)
+        table = later("servicekit.render.rows").coverage_records(self)
+        return later("servicekit.render.frames").table_frame(table, index="role")
 
 
 def coverage(model: ServiceModel) -> Coverage:
-    """The role x principle matrix of ``model``.
+    """The role x principle matrix of ``model``, in time linear in its size and its answer.
 
     Examples
     --------
@@ -252,11 +274,40 @@ def coverage(model: ServiceModel) -> Coverage:
     >>> table.cell("cashier", "no-surprises"), table.uncovered_roles
     ('department', ())
     """
+    people = [r for r in model.roles.values() if r.kind != "system"]
+    by_department: dict[str, list[str]] = {}
+    explicit: dict[str, list[str]] = {}
+    for role in people:
+        if role.department is not None:
+            by_department.setdefault(role.department, []).append(role.id)
+        for named in role.principles:
+            explicit.setdefault(named, []).append(role.id)
+    everyone = [r.id for r in people]
+    rank = {source: number for number, source in enumerate(SOURCES)}
     cells: dict[tuple[str, str], str] = {}
-    roles = tuple(sorted(model.roles))
+
+    def mark(found: dict[str, str], roles: Iterable[str], source: str) -> None:
+        for role in roles:
+            current = found.get(role)
+            if current is None or rank[source] < rank[current]:
+                found[role] = source
+
     for principle in model.principles.values():
-        for role_id in roles:
-            source = source_of(principle, model.roles[role_id])
-            if source is not None:
-                cells[role_id, principle.id] = source
-    return Coverage(roles=roles, principles=tuple(model.principles), cells=cells)
+        found: dict[str, str] = {}
+        scope = principle.applies_to
+        if scope is None:
+            mark(found, everyone, "everyone")
+        else:
+            for department in scope.departments:
+                mark(found, by_department.get(department, ()), "department")
+            mark(found, scope.roles, "role")
+        mark(found, explicit.get(principle.id, ()), "explicit")
+        for role_id in sorted(found):
+            cells[role_id, principle.id] = found[role_id]
+    limited = {p.id: p.for_ for p in model.principles.values() if p.for_ is not None}
+    return Coverage(
+        roles=tuple(sorted(everyone)),
+        principles=tuple(model.principles),
+        cells=cells,
+        limited_to=limited,
+    )

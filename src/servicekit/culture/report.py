@@ -2,12 +2,12 @@
 
 For each touchpoint: how many nodes are upstream and the nearest of them, its critical
 nodes (how many, and the nearest), and its likeliest suspects; then the roles no
-principle reaches and the audit findings. A :class:`Report` holds the answers;
-:mod:`servicekit.render` writes it as text or JSON, one touchpoint at a time.
+principle reaches and the audit findings. A ``Report`` holds the answers;
+``servicekit.render`` writes it as text or JSON, one touchpoint at a time.
 
 A report stays within the time of loading its model, whatever the model's size: each
-touchpoint names at most :data:`NEAREST` upstream and critical nodes (with their
-counts), and suspects are ranked (a full :meth:`~servicekit.ServiceChain.trace`) for
+touchpoint names at most ``NEAREST`` upstream and critical nodes (with their
+counts), and suspects are ranked (a full ``trace()``) for
 touchpoints in id order while the upstream nodes traced stay within the number of nodes
 of the chain; past that, the report says so, and ``servicekit trace`` ranks any
 touchpoint's suspects.
@@ -24,7 +24,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, overload
 
 import attrs
@@ -33,6 +33,7 @@ from servicekit._runtime import later
 from servicekit.chain.results import Reach, Suspects
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Findings
+from servicekit.culture.selection import coverage_of, findings_about
 from servicekit.model.entities import Touchpoint
 from servicekit.model.service_model import ServiceModel
 
@@ -46,7 +47,7 @@ NEAREST = 12
 class TouchpointReport:
     """One touchpoint's part of the report.
 
-    ``upstream`` holds the nearest upstream nodes (at most :data:`NEAREST`) of the
+    ``upstream`` holds the nearest upstream nodes (at most ``NEAREST``) of the
     ``upstream_count`` there are; ``critical`` the nearest critical nodes of the
     ``critical_count``; ``suspects`` the likeliest ones, or ``None`` when they were
     not ranked here (see the module's notes).
@@ -105,10 +106,13 @@ class TouchpointReports(Sequence[TouchpointReport]):
 
     __slots__ = ("_chain", "_ids", "_ranked", "_sizes", "_top")
 
-    def __init__(self, model: ServiceModel, top: int) -> None:
+    def __init__(
+        self, model: ServiceModel, top: int, select: Collection[str] | None = None
+    ) -> None:
         chain = model.chain
         self._chain = chain
-        self._ids = sorted(model.touchpoints)
+        chosen = None if select is None else set(select)
+        self._ids = sorted(t for t in model.touchpoints if chosen is None or t in chosen)
         self._top = top
         everything = chain.upstream_of_all()
         self._sizes = [len(everything[t]) for t in self._ids]
@@ -163,11 +167,12 @@ class TouchpointReports(Sequence[TouchpointReport]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, TouchpointReports):
-            return (self._chain.model, self._top) == (other._chain.model, other._top)
+            mine = (self._chain.model, self._top, self._ids)
+            return mine == (other._chain.model, other._top, other._ids)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self._chain.model, self._top))
+        return hash((self._chain.model, self._top, tuple(self._ids)))
 
 
 @attrs.frozen(kw_only=True)
@@ -197,14 +202,31 @@ class Report:
         return text
 
 
-def build(model: ServiceModel, *, path: str, bundled: bool = False, top: int = 3) -> Report:
-    """The report of ``model``, with at most ``top`` suspects a touchpoint."""
+def build(
+    model: ServiceModel,
+    *,
+    path: str,
+    bundled: bool = False,
+    top: int = 3,
+    select: Collection[str] | None = None,
+) -> Report:
+    """The report of ``model``, with at most ``top`` suspects a touchpoint.
+
+    With ``select`` (a selection of the chain), only the selected touchpoints, the
+    coverage gaps among the selected roles and the findings about the selection
+    (see ``servicekit.culture.selection``).
+    """
+    coverage, findings = model.coverage(), model.audit()
+    if select is not None:
+        chosen = set(select)
+        coverage = coverage_of(coverage, chosen)
+        findings = findings_about(findings, model, chosen)
     return Report(
         model=model,
         path=path,
         bundled=bundled,
         top=top,
-        touchpoints=TouchpointReports(model, top),
-        coverage_gaps=model.coverage().uncovered_roles,
-        findings=model.audit(),
+        touchpoints=TouchpointReports(model, top, select),
+        coverage_gaps=coverage.uncovered_roles,
+        findings=findings,
     )

@@ -1,11 +1,11 @@
 """The entities of a model: frozen, slotted attrs classes that check themselves.
 
 Every entity is immutable and compared by value. Collections inside entities
-are tuples and mappings are :class:`~servicekit.model.frozen.FrozenDict`, so
+are tuples and mappings are ``FrozenDict``, so
 whole models are hashable. Each field carries a
-:class:`~servicekit.model.values.FieldSpec` in its metadata: its shape, its YAML
+``FieldSpec`` in its metadata: its shape, its YAML
 key, what its ids refer to, and its documentation. Building an entity checks
-every field against its shape and raises one :class:`~servicekit.ModelError`
+every field against its shape and raises one ``ModelError``
 with every problem, each naming the entity, the field and the value.
 
 Examples
@@ -25,10 +25,11 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from servicekit.errors import ModelError, Problem, did_you_mean, shown, suggest
+from servicekit._runtime import later
+from servicekit.errors import ModelError, Problem, nearest, shown
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
-from servicekit.model.vocabulary import PROGRAM_CONTENT
+from servicekit.model.vocabulary import PROGRAM_CONTENT, ROLE_KINDS
 
 __all__ = [
     "Audience",
@@ -70,6 +71,20 @@ def _rate(value: float) -> float:
     return float(value) if is_probability(value) else value
 
 
+def _optional_rate(value: float | None) -> float | None:
+    return None if value is None else _rate(value)
+
+
+def _names(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    """A list that names things, or ``None`` when the key is left out."""
+    return None if value is None else _tuple(value)
+
+
+def _person(value: str | None) -> str:
+    """A role's kind; left out (``None``) it is a person."""
+    return "person" if value is None else value
+
+
 def _probabilities(value: Mapping[str, float]) -> FrozenDict[str, float]:
     if not isinstance(value, Mapping):
         return value
@@ -98,7 +113,7 @@ class _Broken:
 def _nested(cls: type[E], value: Any) -> E | Any:
     """``value`` as a ``cls``: built from a mapping, kept when it already is one.
 
-    A mapping that cannot be built becomes a :class:`_Broken` holding its problems, so
+    A mapping that cannot be built becomes a ``_Broken`` holding its problems, so
     the enclosing entity reports them with the rest of its own.
     """
     if isinstance(value, Mapping):
@@ -153,12 +168,12 @@ _KEYS: dict[type, dict[str, str]] = {}
 
 
 def field_specs(cls: type) -> tuple[tuple[str, FieldSpec], ...]:
-    """(attribute name, :class:`FieldSpec`) of every field of an entity class, in order.
+    """(attribute name, ``FieldSpec``) of every field of an entity class, in order.
 
     Examples
     --------
     >>> [(name, s.shape) for name, s in field_specs(FailPoint)]
-    [('id', 'id'), ('category', 'text'), ('rate', 'rate')]
+    [('id', 'id'), ('category', 'text'), ('rate', 'optional_rate'), ('shows_at', 'names')]
     """
     found = []
     for attribute in attrs.fields(cls):
@@ -173,8 +188,8 @@ def keys_of(cls: type) -> dict[str, str]:
 
     Examples
     --------
-    >>> keys_of(Handoff)
-    {'to': 'to', 'item': 'item', 'expectations': 'expectations', 'fail_points': 'fail_points'}
+    >>> keys_of(Handoff)["for"], list(keys_of(Handoff))
+    ('for_', ['to', 'item', 'expectations', 'fail_points', 'for', 'required'])
     """
     keys = _KEYS.get(cls)
     if keys is None:
@@ -186,7 +201,7 @@ def keys_of(cls: type) -> dict[str, str]:
 def build(cls: type[E], data: Mapping[str, Any]) -> E:
     """A ``cls`` from a mapping keyed as the YAML format writes it.
 
-    Every problem is raised together as one :class:`~servicekit.ModelError`: keys the
+    Every problem is raised together as one ``ModelError``: keys the
     entity does not have (with the nearest known ones), and every value its check refuses.
 
     Examples
@@ -210,7 +225,7 @@ def build(cls: type[E], data: Mapping[str, Any]) -> E:
             values[name] = value
     problems: list[Problem] = []
     if unknown:
-        kind: str = getattr(cls, "kind", cls.__name__)
+        kind: str = getattr(cls, "entity_kind", cls.__name__)
         called = _called(cls)
         subject = data.get("id") if isinstance(data.get("id"), str) else None
         for key in unknown:
@@ -218,8 +233,7 @@ def build(cls: type[E], data: Mapping[str, Any]) -> E:
             problems.append(
                 Problem(
                     message=f"unknown key {shown(key)} in {called}",
-                    hint=did_you_mean(suggest(text, list(keys)))
-                    or "known keys: " + ", ".join(keys),
+                    hint=nearest(text, list(keys)) or "known keys: " + ", ".join(keys),
                     kind=kind,
                     subject=subject,
                     field=(text,),
@@ -243,7 +257,7 @@ def _called(cls: type) -> str:
     called: str | None = getattr(cls, "called", None)
     if called is not None:
         return called
-    kind: str = getattr(cls, "kind", cls.__name__)
+    kind: str = getattr(cls, "entity_kind", cls.__name__)
     return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 
@@ -270,12 +284,13 @@ def _broken_within(value: Any) -> Iterator[tuple[tuple[int, ...], _Broken]]:
 class Entity:
     """What every entity shares: it checks its fields when built, and has a label.
 
-    ``kind`` is how messages name this kind of entity (``role``, ``fail point``).
+    ``entity_kind`` is how messages name this kind of entity (``role``, ``fail point``);
+    it is not called ``kind`` because a role has a field of that name (person or system).
     A field marked required reports a missing value as ``... needs 'key'``.
     """
 
     __slots__ = ()
-    kind: ClassVar[str] = "entity"
+    entity_kind: ClassVar[str] = "entity"
     #: How messages name such an entity when it has no id (``a role``, ``the audience``).
     called: ClassVar[str | None] = None
 
@@ -295,7 +310,7 @@ class Entity:
                 noun = self._noun()
                 for where, nested in broken:
                     problems.extend(
-                        p.within(self.kind, self._subject, (key, *where), noun)
+                        p.within(self.entity_kind, self._subject, (key, *where), noun)
                         for p in nested.problems
                     )
                 continue
@@ -320,18 +335,20 @@ class Entity:
 
     def _noun(self) -> str:
         subject = self._subject
-        return f"{self.kind} {shown(subject)}" if subject is not None else _called(type(self))
+        return (
+            f"{self.entity_kind} {shown(subject)}" if subject is not None else _called(type(self))
+        )
 
     def _missing(self, key: str) -> str:
         if key == "id":
-            return f"a {self.kind} needs an id"
+            return f"a {self.entity_kind} needs an id"
         if key == "to":
             return f"{self._noun()} needs 'to': the role receiving it"
         return f"{self._noun()} needs {shown(key)}"
 
     def _what(self, key: str) -> str:
         if key == "id":
-            return f"a {self.kind}'s 'id'"
+            return f"a {self.entity_kind}'s 'id'"
         if key == "to":
             return f"the 'to' of {self._noun()}"
         return f"the {key} of {self._noun()}"
@@ -343,7 +360,7 @@ class Entity:
         return Problem(
             message=message,
             hint=hint,
-            kind=self.kind,
+            kind=self.entity_kind,
             subject=subject,
             field=field,
             value=value,
@@ -356,6 +373,10 @@ class Entity:
         name: str = getattr(self, "name", "") or getattr(self, "id", "")
         return name
 
+    def _repr_html_(self) -> str:
+        text: str = later("servicekit.render.html").entity_html(self)
+        return text
+
 
 # --- the entities --------------------------------------------------------------------------
 
@@ -364,40 +385,57 @@ class Entity:
 class Customer(Entity):
     """An external customer segment or persona: who the organisation serves."""
 
-    kind: ClassVar[str] = "customer"
+    entity_kind: ClassVar[str] = "customer"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
-    name: str = attrs.field(default="", metadata=spec("text", "How people call this customer."))
+    name: str = attrs.field(
+        default="", metadata=spec("text", "What the segment or persona is called.")
+    )
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
     needs: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "What they must get.")
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What the customer must get.")
     )
     wants: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, metadata=spec("texts", "What they would like.")
     )
     values: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "What matters most to them.")
+        factory=tuple, converter=_tuple, metadata=spec("texts", "What they judge the service by.")
     )
 
 
 @attrs.frozen(kw_only=True)
 class FailPoint(Entity):
-    """A known way a hand-off goes wrong, with its rate per unit of work."""
+    """A known way a hand-off or a touchpoint goes wrong, with its rate per unit of work.
 
-    kind: ClassVar[str] = "fail point"
+    ``rate`` is ``None`` when it is not known (the YAML leaves it out): an unknown
+    rate is never taken for 0. ``shows_at`` names the touchpoints where the defect
+    can show; ``None`` (left out) means wherever the chain carries it.
+    """
+
+    entity_kind: ClassVar[str] = "fail point"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
     category: str = attrs.field(
-        default="", metadata=spec("text", "What kind of defect it makes (stain, lost-item ...).")
+        default="",
+        metadata=spec("text", "What kind of defect it makes (`stain`, `lost-item` ...)."),
     )
-    rate: float = attrs.field(
-        default=0.0,
-        converter=_rate,
-        metadata=spec("rate", "How often it happens, per unit of work (0 to 1)."),
+    rate: float | None = attrs.field(
+        default=None,
+        converter=_optional_rate,
+        metadata=spec("optional_rate", "How often it happens, per unit of work; absent: unknown."),
+    )
+    shows_at: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "Touchpoints where the defect can show; absent: wherever the chain carries it.",
+            refers_to=("touchpoint",),
+        ),
     )
 
 
@@ -409,7 +447,7 @@ class Handoff(Entity):
     what it needs from the work, ``fail_points`` how the hand-off goes wrong.
     """
 
-    kind: ClassVar[str] = "hand-off"
+    entity_kind: ClassVar[str] = "hand-off"
 
     to: str = attrs.field(
         default=None,
@@ -419,18 +457,40 @@ class Handoff(Entity):
     expectations: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "What the receiving role needs of it."),
+        metadata=spec("texts", "What the receiver expects of it."),
     )
     fail_points: tuple[FailPoint, ...] = attrs.field(
         factory=tuple,
         converter=_fail_points,
-        metadata=spec("fail_points", "Known ways it goes wrong."),
+        metadata=spec("fail_points", "Known ways the hand-off goes wrong."),
+    )
+    #: The customers this hand-off is for; ``None`` (YAML: no ``for``) means every customer.
+    #: Python spells it ``for_`` (``for`` is a keyword); YAML and JSON say ``for``.
+    for_: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "The customers it is for; absent: every customer.",
+            key="for",
+            refers_to=("customer",),
+        ),
+    )
+    required: bool = attrs.field(
+        default=False,
+        metadata=spec("boolean", "The receiver cannot do without it (an approval, a part)."),
     )
 
     @property
     def is_plain(self) -> bool:
         """True when the hand-off says no more than whom it goes to."""
-        return not (self.item or self.expectations or self.fail_points)
+        return not (
+            self.item or self.expectations or self.fail_points or self.for_ or self.required
+        )
+
+    def admits(self, customer: str | None) -> bool:
+        """Whether the hand-off is in ``customer``'s chain (``None``: the whole chain)."""
+        return customer is None or self.for_ is None or customer in self.for_
 
     def _noun(self) -> str:
         return (
@@ -446,41 +506,97 @@ class Handoff(Entity):
 
 @attrs.frozen(kw_only=True)
 class Role(Entity):
-    """A job in the organisation, and the hand-offs it makes (``serves``)."""
+    """A job in the organisation, or a system doing work in the chain, and its hand-offs.
 
-    kind: ClassVar[str] = "role"
+    ``kind`` is ``person`` (the default) or ``system``: a check-in kiosk or a
+    records system. Systems are not people: principles and programmes leave
+    them out. ``headcount`` is how many people can do the job (``None``: not
+    said), ``backup`` the roles that can stand in for it, and ``starts`` says
+    that work originates here without a hand-off (monitoring, scheduling).
+    """
+
+    entity_kind: ClassVar[str] = "role"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
     name: str = attrs.field(default="", metadata=spec("text", "The job's title."))
     description: str = attrs.field(default="", metadata=spec("text", "Anything worth saying."))
+    kind: str = attrs.field(
+        default="person",
+        converter=_person,
+        metadata=spec(
+            "choice", "person (the default) or system (a kiosk, a portal).", choices=ROLE_KINDS
+        ),
+    )
     department: str | None = attrs.field(
-        default=None, metadata=spec("ref", "The department the role belongs to.")
+        default=None,
+        metadata=spec(
+            "ref", "Groups roles for principles, programmes and metrics (a department name)."
+        ),
     )
     reports_to: str | None = attrs.field(
         default=None,
-        metadata=spec("ref", "The role this one reports to (its manager).", refers_to=("role",)),
+        metadata=spec("ref", "The role's manager; managers form a chain.", refers_to=("role",)),
+    )
+    headcount: int | None = attrs.field(
+        default=None,
+        metadata=spec("count", "How many people can do this job; absent: not said."),
+    )
+    backup: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names", "Roles that can stand in for this one; absent: none.", refers_to=("role",)
+        ),
+    )
+    starts: bool = attrs.field(
+        default=False,
+        metadata=spec("boolean", "Work originates here without a hand-off (monitoring, rotas)."),
     )
     principles: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("ids", "Principles this role carries itself.", refers_to=("principle",)),
+        metadata=spec("ids", "Principles the role carries explicitly.", refers_to=("principle",)),
     )
     catches: FrozenDict[str, float] = attrs.field(
         factory=FrozenDict,
         converter=_probabilities,
-        metadata=spec("catches", "Category -> the share of such defects this role stops."),
+        metadata=spec(
+            "catches", "The share of the defects of each category reaching this role that it stops."
+        ),
     )
     serves: tuple[Handoff, ...] = attrs.field(
         factory=tuple,
         converter=_handoffs,
-        metadata=spec("handoffs", "Its hand-offs: role ids, or mappings with `to`."),
+        metadata=spec("handoffs", "The role's hand-offs: its internal customers."),
     )
 
     def catch_rate(self, category: str) -> float:
         """The share of defects of ``category`` this role stops (0 when it has none)."""
         return self.catches.get(category, 0.0)
+
+    @property
+    def is_system(self) -> bool:
+        """True for a system (``kind: system``), which principles and programmes leave out."""
+        return self.kind == "system"
+
+    def _more_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None, Any]]:
+        if type(self.backup) is tuple and self.id in self.backup:
+            yield (
+                ("backup", self.backup.index(self.id)),
+                f"role {self.id!r} names itself as its own backup",
+                "a backup is another role that can stand in for it",
+                self.id,
+            )
+        if self.kind == "system" and type(self.principles) is tuple and self.principles:
+            yield (
+                ("principles",),
+                f"role {self.id!r} is a system and carries no principles, "
+                f"but lists {', '.join(map(repr, self.principles))}",
+                "principles are for people: remove them, or make the role kind: person",
+                self.principles,
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -506,10 +622,12 @@ class Touchpoint(Entity):
     """A moment where a front-line ``role`` serves external ``customers``.
 
     ``feeds`` lists the roles that what the customer brings flows into (a
-    drop-off feeds the tagger).
+    drop-off feeds the tagger); work then starts with the serving role.
+    ``customers`` left empty means every customer. ``fail_points`` are ways it
+    goes wrong at the touchpoint itself (a wrong ticket written at drop-off).
     """
 
-    kind: ClassVar[str] = "touchpoint"
+    entity_kind: ClassVar[str] = "touchpoint"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -525,22 +643,31 @@ class Touchpoint(Entity):
     customers: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("ids", "The customers served here.", refers_to=("customer",)),
+        metadata=spec("ids", "Who is served there.", refers_to=("customer",)),
     )
     feeds: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
         metadata=spec(
-            "ids", "Roles that what the customer brings flows into.", refers_to=("role",)
+            "ids", "Where what the customer brings flows into the chain.", refers_to=("role",)
         ),
     )
+    fail_points: tuple[FailPoint, ...] = attrs.field(
+        factory=tuple,
+        converter=_fail_points,
+        metadata=spec("fail_points", "Known ways it goes wrong at the counter itself."),
+    )
+
+    def serves_customer(self, customer: str | None) -> bool:
+        """Whether it is in ``customer``'s chain: it serves them, or names no customer at all."""
+        return customer is None or not self.customers or customer in self.customers
 
 
 @attrs.frozen(kw_only=True)
 class PrincipleScope(Entity):
     """Whom a principle applies to: listed roles and departments."""
 
-    kind: ClassVar[str] = "applies_to"
+    entity_kind: ClassVar[str] = "applies_to"
 
     roles: tuple[str, ...] = attrs.field(
         factory=tuple,
@@ -561,10 +688,11 @@ class PrincipleScope(Entity):
 class Principle(Entity):
     """A general rule of good service that anyone can apply to unscripted situations.
 
-    ``applies_to`` of ``None`` means everyone.
+    ``applies_to`` of ``None`` means everyone. ``for_`` (YAML ``for``) limits it
+    to scenarios of some customers.
     """
 
-    kind: ClassVar[str] = "principle"
+    entity_kind: ClassVar[str] = "principle"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -574,45 +702,80 @@ class Principle(Entity):
     questions: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "Guiding questions for a situation nobody scripted."),
+        metadata=spec("texts", "Guiding questions for applying it."),
     )
     applies_to: PrincipleScope | None = attrs.field(
         default=None,
         converter=_scope,
-        metadata=spec("scope", "`{roles: [...], departments: [...]}`; absent means everyone."),
+        metadata=spec("scope", "Whom it applies to; absent: everyone."),
     )
+    #: The customers it is for (YAML ``for``); ``None`` means every customer.
+    for_: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "Only in scenarios of these customers; absent: every customer.",
+            key="for",
+            refers_to=("customer",),
+        ),
+    )
+
+    def admits(self, customer: str | None) -> bool:
+        """Whether it applies in a scenario of ``customer`` (``None``: no customer named)."""
+        return self.for_ is None or (customer is not None and customer in self.for_)
 
 
 @attrs.frozen(kw_only=True)
 class Script(Entity):
-    """A trained procedure for known ``situations`` (tags) at a role or touchpoint."""
+    """A trained procedure for known ``situations`` (tags) at a role or touchpoint.
 
-    kind: ClassVar[str] = "script"
+    ``for_`` (YAML ``for``) names the customers it is written for.
+    """
+
+    entity_kind: ClassVar[str] = "script"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
     )
     name: str = attrs.field(default="", metadata=spec("text", "A short name."))
     role: str | None = attrs.field(
-        default=None, metadata=spec("ref", "The role it is for.", refers_to=("role",))
+        default=None, metadata=spec("ref", "The role using it.", refers_to=("role",))
     )
     touchpoint: str | None = attrs.field(
         default=None,
-        metadata=spec("ref", "The touchpoint it is for.", refers_to=("touchpoint",)),
+        metadata=spec("ref", "The touchpoint where it is used.", refers_to=("touchpoint",)),
     )
     situations: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "Tags of the situations it covers.")
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "Tags of the situations it covers."),
     )
     steps: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, metadata=spec("texts", "What to do, in order.")
     )
+    #: The customers it is for (YAML ``for``); ``None`` means every customer.
+    for_: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "names",
+            "The customers it is written for; absent: every customer.",
+            key="for",
+            refers_to=("customer",),
+        ),
+    )
+
+    def admits(self, customer: str | None) -> bool:
+        """Whether it covers a scenario of ``customer`` (``None``: no customer named)."""
+        return self.for_ is None or (customer is not None and customer in self.for_)
 
 
 @attrs.frozen(kw_only=True)
 class Scenario(Entity):
     """A concrete situation at a touchpoint, with a given customer."""
 
-    kind: ClassVar[str] = "scenario"
+    entity_kind: ClassVar[str] = "scenario"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -627,7 +790,9 @@ class Scenario(Entity):
     )
     situation: str = attrs.field(default="", metadata=spec("text", "What happens."))
     tags: tuple[str, ...] = attrs.field(
-        factory=tuple, converter=_tuple, metadata=spec("texts", "Situation tags.")
+        factory=tuple,
+        converter=_tuple,
+        metadata=spec("texts", "Matched against scripts' `situations`."),
     )
 
     @property
@@ -640,7 +805,7 @@ class Scenario(Entity):
 class Metric(Entity):
     """Something measured, who owns it, what it is tied to and whom it serves."""
 
-    kind: ClassVar[str] = "metric"
+    entity_kind: ClassVar[str] = "metric"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -648,21 +813,19 @@ class Metric(Entity):
     name: str = attrs.field(default="", metadata=spec("text", "What is measured."))
     owner: str | None = attrs.field(
         default=None,
-        metadata=spec(
-            "ref", "The role or department it belongs to.", refers_to=("role", "department")
-        ),
+        metadata=spec("ref", "Whose number it is.", refers_to=("role", "department")),
     )
     tied_to: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "What it decides (pay, promotion ...)."),
+        metadata=spec("texts", "What it decides: `pay`, `promotion`, `bonus` ..."),
     )
     serves: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
         metadata=spec(
             "ids",
-            "Touchpoints or customers it links to.",
+            "What customers get from it.",
             refers_to=("touchpoint", "customer"),
         ),
     )
@@ -672,7 +835,7 @@ class Metric(Entity):
 class Audience(Entity):
     """Who a programme trains: roles and whole departments."""
 
-    kind: ClassVar[str] = "audience"
+    entity_kind: ClassVar[str] = "audience"
 
     roles: tuple[str, ...] = attrs.field(
         factory=tuple,
@@ -693,7 +856,7 @@ class Audience(Entity):
 class Program(Entity):
     """A training or education programme."""
 
-    kind: ClassVar[str] = "program"
+    entity_kind: ClassVar[str] = "program"
 
     id: str = attrs.field(
         default=None, metadata=spec("id", "Unique across the whole model.", required=True)
@@ -702,41 +865,57 @@ class Program(Entity):
     audience: Audience = attrs.field(
         factory=Audience,
         converter=_audience,
-        metadata=spec("audience", "`{roles: [...], departments: [...]}`."),
+        metadata=spec("audience", "Who is trained."),
     )
     formats: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("texts", "classroom, workshop, coaching, e-learning, self-directed ..."),
+        metadata=spec(
+            "texts", "`classroom`, `workshop`, `coaching`, `e-learning`, `self-directed` ..."
+        ),
     )
     reinforcement: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
         metadata=spec(
-            "texts", "coaching, follow-up, measurement, recognition, management-training"
+            "texts",
+            "`coaching`, `follow-up`, `measurement`, `recognition`, `management-training`",
         ),
     )
     content: str | None = attrs.field(
         default=None,
-        metadata=spec("choice", "generic or own-scenarios.", choices=PROGRAM_CONTENT),
+        metadata=spec("choice", "Whose situations it teaches with.", choices=PROGRAM_CONTENT),
     )
     scenarios: tuple[str, ...] = attrs.field(
         factory=tuple,
         converter=_tuple,
-        metadata=spec("ids", "Scenarios it practises.", refers_to=("scenario",)),
+        metadata=spec("ids", "Scenarios the programme practises.", refers_to=("scenario",)),
     )
 
 
 @attrs.frozen(kw_only=True)
 class AuditSettings(Entity):
-    """Per-model audit settings: rule id -> ``off`` or a severity."""
+    """Per-model audit settings: rule id -> ``off`` or a severity, and the consequential words.
 
-    kind: ClassVar[str] = "audit section"
+    ``consequential`` replaces the words that make a metric consequential
+    (``CONSEQUENTIAL``); ``None`` keeps them.
+    """
+
+    entity_kind: ClassVar[str] = "audit section"
 
     rules: FrozenDict[str, str] = attrs.field(
         factory=FrozenDict,
         converter=_settings,
-        metadata=spec("rules", "Rule id -> off, error, warning or info."),
+        metadata=spec("rules", "Each rule's setting ([audit rules](audit-rules.md))."),
+    )
+    consequential: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_names,
+        metadata=spec(
+            "optional_texts",
+            "Words or phrases of tied_to that make a metric consequential; "
+            "absent: pay, promotion, bonus ...",
+        ),
     )
 
     called: ClassVar[str | None] = "the audit section"

@@ -1,7 +1,7 @@
 """The checks that span a whole model: unique ids, references that resolve, no reporting loop.
 
 Which fields hold references, and to what, is read from each field's
-:class:`~servicekit.model.values.FieldSpec` (``refers_to``); nothing here lists
+``FieldSpec`` (``refers_to``); nothing here lists
 fields by name. Every problem names the entity, the field and the bad value;
 the YAML reader adds where it is written.
 """
@@ -12,8 +12,8 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from servicekit.errors import Nearest, Problem, did_you_mean, shown
-from servicekit.model.entities import Entity, field_specs
+from servicekit.errors import Nearest, Problem, shown
+from servicekit.model.entities import Entity, FailPoint, field_specs
 from servicekit.model.sections import NESTED, SECTIONS
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_HINTS",
     "MAX_PROBLEMS",
     "data_references",
+    "fail_points_of",
     "model_problems",
     "references",
     "unknown_reference",
@@ -53,7 +54,7 @@ def _plan(cls: type) -> tuple[tuple[_Step, ...], tuple[_Step, ...]]:
         for name, field in field_specs(cls):
             key = field.key or name
             if field.refers_to:
-                refs.append((name, key, field.refers_to, field.shape == "ids"))
+                refs.append((name, key, field.refers_to, field.shape in ("ids", "names")))
             elif field.shape in NESTED:
                 nested.append((name, key, (), field.shape in ("handoffs", "fail_points")))
         plan = (tuple(refs), tuple(nested))
@@ -73,10 +74,12 @@ def references(entity: Entity, prefix: Path = ()) -> Iterator[tuple[Path, str, t
     refs, nested = _plan(type(entity))
     for name, key, kinds, many in refs:
         value = getattr(entity, name)
+        if value is None:
+            continue
         if many:
             for index, item in enumerate(value):
                 yield (*prefix, key, index), item, kinds
-        elif value is not None:
+        else:
             yield (*prefix, key), value, kinds
     for name, key, _, many in nested:
         value = getattr(entity, name)
@@ -90,7 +93,7 @@ def references(entity: Entity, prefix: Path = ()) -> Iterator[tuple[Path, str, t
 def data_references(
     cls: type, data: Mapping[str, Any], prefix: Path = ()
 ) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
-    """Every id the mapping ``data`` of an entity of ``cls`` refers to, as :func:`references`.
+    """Every id the mapping ``data`` of an entity of ``cls`` refers to, as ``references()``.
 
     ``data`` is keyed as the YAML format writes it and need not build: an entity that
     could not be built (no id, a missing required key, a duplicate) still has its
@@ -150,7 +153,7 @@ def unknown_reference(
 
 
 def model_problems(model: ServiceModel) -> Iterator[Problem]:
-    """Every problem of the model as a whole, at most :data:`MAX_PROBLEMS`."""
+    """Every problem of the model as a whole, at most ``MAX_PROBLEMS``."""
     return itertools.islice(_problems(model), MAX_PROBLEMS)
 
 
@@ -174,9 +177,10 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
                     if nearest is None:
                         nearest = Nearest((i for kind in kinds for i in tables[kind]), budget)
                         candidates[kinds] = nearest
-                    hint = did_you_mean(nearest(value))
+                    hint = nearest.hint(value)
                 yield unknown_reference(section.kind, subject, path, value, kinds, hint)
     yield from _reporting_loops(model)
+    yield from _systems_as_people(model)
 
 
 def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
@@ -194,19 +198,31 @@ def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
                     yield _duplicate(key, (first_kind, key, ("id",)), kind, key, ("id",))
                     break
     fail_points: dict[str, tuple[str, str, Path]] = {}
+    for owner_kind, owner, place, fail_point in fail_points_of(model):
+        here: Path = (*place, "id")
+        key = fail_point.id
+        first = fail_points.get(key)
+        if first is None:
+            holder = next((kind for kind, table in tables if key in table), None)
+            if holder is None:
+                fail_points[key] = ("fail point", owner, here)
+                continue
+            first = (holder, key, ("id",))
+        yield _duplicate(key, first, owner_kind, owner, here)
+
+
+def fail_points_of(model: ServiceModel) -> Iterator[tuple[str, str, Path, FailPoint]]:
+    """Every fail point of the model: (kind of owner, owner id, where in it, the fail point).
+
+    Hand-offs' fail points come first, role by role, then the touchpoints' own.
+    """
     for role in model.roles.values():
         for index, handoff in enumerate(role.serves):
-            for fp_index, fail_point in enumerate(handoff.fail_points):
-                here: Path = ("serves", index, "fail_points", fp_index, "id")
-                key = fail_point.id
-                first = fail_points.get(key)
-                if first is None:
-                    owner = next((kind for kind, table in tables if key in table), None)
-                    if owner is None:
-                        fail_points[key] = ("fail point", role.id, here)
-                        continue
-                    first = (owner, key, ("id",))
-                yield _duplicate(key, first, "role", role.id, here)
+            for number, fail_point in enumerate(handoff.fail_points):
+                yield "role", role.id, ("serves", index, "fail_points", number), fail_point
+    for touchpoint in model.touchpoints.values():
+        for number, fail_point in enumerate(touchpoint.fail_points):
+            yield "touchpoint", touchpoint.id, ("fail_points", number), fail_point
 
 
 def _duplicate(
@@ -247,3 +263,39 @@ def _reporting_loops(model: ServiceModel) -> Iterator[Problem]:
             trail[current] = len(trail)
             current = roles[current].reports_to
         done.update(trail)
+
+
+def _systems_as_people(model: ServiceModel) -> Iterator[Problem]:
+    """Systems are not people: no programme trains one and no principle names one."""
+    roles = model.roles
+    hint = (
+        "systems are not people: leave them out (a department's systems are left out by "
+        "themselves), or make the role kind: person"
+    )
+    for program in model.programs.values():
+        for index, role in enumerate(program.audience.roles):
+            found = roles.get(role)
+            if found is not None and found.is_system:
+                yield Problem(
+                    message=f"program {program.id!r} names the system {role!r} in its audience",
+                    hint=hint,
+                    kind="program",
+                    subject=program.id,
+                    field=("audience", "roles", index),
+                    value=role,
+                )
+    for principle in model.principles.values():
+        scope = principle.applies_to
+        if scope is None:
+            continue
+        for index, role in enumerate(scope.roles):
+            found = roles.get(role)
+            if found is not None and found.is_system:
+                yield Problem(
+                    message=f"principle {principle.id!r} applies to the system {role!r}",
+                    hint=hint,
+                    kind="principle",
+                    subject=principle.id,
+                    field=("applies_to", "roles", index),
+                    value=role,
+                )

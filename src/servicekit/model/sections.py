@@ -1,7 +1,7 @@
 """The one table of the YAML format: its sections, in order, and the entity of each.
 
 The reader, the writer, the JSON Schema and the docs all walk this table and the
-:class:`~servicekit.model.values.FieldSpec` of each entity's fields; nothing
+``FieldSpec`` of each entity's fields; nothing
 else lists the sections or their keys.
 
 Examples
@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from servicekit.errors import Problem, shown
 from servicekit.model.entities import (
     Audience,
     AuditSettings,
@@ -34,8 +35,21 @@ from servicekit.model.entities import (
     Script,
     Touchpoint,
 )
+from servicekit.model.values import describe
 
-__all__ = ["HEADER", "NESTED", "SECTIONS", "TOP_LEVEL", "Section", "section_of"]
+__all__ = [
+    "FORMAT_VERSION",
+    "HEADER",
+    "NESTED",
+    "SECTIONS",
+    "TOP_LEVEL",
+    "Section",
+    "section_of",
+    "version_problem",
+]
+
+#: The version of the YAML format this release reads and writes.
+FORMAT_VERSION = 1
 
 
 @attrs.frozen
@@ -85,3 +99,31 @@ _BY_KIND = {section.kind: section for section in SECTIONS}
 def section_of(kind: str) -> Section:
     """The section holding entities of ``kind`` (``role`` -> ``roles``)."""
     return _BY_KIND[kind]
+
+
+def version_problem(value: object) -> Problem | None:
+    """What is wrong with ``value`` as the format version (``servicekit: 1``), if anything.
+
+    Examples
+    --------
+    >>> version_problem(1) is None
+    True
+    >>> print(version_problem("1").message)
+    servicekit (the format version) must be the number 1, not the string '1'
+    """
+    if type(value) is int:
+        if value == FORMAT_VERSION:
+            return None
+        return Problem(
+            message=f"unsupported format version {value}",
+            hint=f"this servicekit reads version {FORMAT_VERSION}",
+            field=("servicekit",),
+            value=value,
+        )
+    what = f"the string {shown(value)}" if isinstance(value, str) else describe(value)
+    return Problem(
+        message=f"servicekit (the format version) must be the number {FORMAT_VERSION}, not {what}",
+        hint=f"write 'servicekit: {FORMAT_VERSION}'",
+        field=("servicekit",),
+        value=value,
+    )

@@ -1,9 +1,9 @@
 """The whole model: every entity keyed by id, checked as a whole when built.
 
-A :class:`ServiceModel` is where users start, so it also carries the façade
+A ``ServiceModel`` is where users start, so it also carries the façade
 methods they reach for (``model.chain``, ``model.audit()``, ``model.guide()``,
 rich display in notebooks). Those are answered by later stages of the data flow,
-reached through :func:`servicekit._runtime.later`: the model itself only holds and
+reached through ``servicekit._runtime.later()``: the model itself only holds and
 checks data.
 
 Examples
@@ -26,16 +26,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 
 from servicekit._runtime import later
 from servicekit._words import plural
-from servicekit.errors import ModelError, Problem, UnknownIdError, shown
+from servicekit.errors import ModelError, Problem, UnknownIdError, UsageError, shown
+from servicekit.model.data import model_data, model_from_data
 from servicekit.model.entities import (
     AuditSettings,
     Customer,
+    Entity,
     Metric,
     Principle,
     Program,
@@ -49,13 +51,15 @@ from servicekit.model.entities import (
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.references import model_problems
 from servicekit.model.sections import SECTIONS
-from servicekit.model.values import SHAPES, is_text
+from servicekit.model.values import SHAPES, describe, is_text
 
 if TYPE_CHECKING:
     from servicekit.chain.service_chain import ServiceChain
     from servicekit.culture.audit import Findings
     from servicekit.culture.guide import ScenarioGuide
     from servicekit.culture.mapping import Applicability, Coverage
+    from servicekit.evidence.attribution import Attribution
+    from servicekit.evidence.conformance import Conformance
 
 __all__ = ["ServiceModel"]
 
@@ -64,7 +68,7 @@ E = TypeVar("E")
 
 class Entities(FrozenDict[str, E]):
     """The entities of one section, keyed by id; an unknown id raises
-    :class:`~servicekit.UnknownIdError` with the nearest known ids.
+    ``UnknownIdError`` with the nearest known ids.
 
     Examples
     --------
@@ -85,10 +89,11 @@ class Entities(FrozenDict[str, E]):
     def __getitem__(self, key: str) -> E:
         try:
             return self._data[key]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id
+            if not isinstance(key, str):
+                note = f"an id is a string, not {type(key).__name__}"
+                raise UnknownIdError(key, kind=self.kind, note=note) from None
             raise UnknownIdError(key, kind=self.kind, candidates=list(self._data)) from None
-        except TypeError:  # an unhashable id
-            raise UnknownIdError(key, kind=self.kind) from None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_entities, (self._data, self.kind))
@@ -104,6 +109,16 @@ def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
         return value
     if isinstance(value, Mapping):
         return Entities(value, kind=kind)
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ModelError(
+            [
+                Problem(
+                    message=f"the {kind}s must be a list of {kind}s, not {describe(value)}",
+                    field=(f"{kind}s",),
+                    value=value,
+                )
+            ]
+        )
     keyed: dict[str, Any] = {}
     problems: list[Problem] = []
     for item in value:
@@ -205,11 +220,11 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
 
 @attrs.frozen(kw_only=True, repr=False)
 class ServiceModel:
-    """The whole model: every entity keyed by id, plus its :attr:`chain`.
+    """The whole model: every entity keyed by id, plus its ``chain``.
 
     Building one checks it: every reference must resolve and ids must be
     unique across the model. All problems are raised together as a
-    :class:`~servicekit.ModelError`.
+    ``ModelError``.
     """
 
     name: str = attrs.field(default="")
@@ -230,7 +245,7 @@ class ServiceModel:
     sources: FrozenDict[str, SourceLocation] = attrs.field(
         factory=FrozenDict, converter=_frozen, eq=False, repr=False
     )
-    #: The chain, once built (see :attr:`chain`).
+    #: The chain, once built (see ``chain``).
     _chain: ServiceChain | None = attrs.field(
         default=None, init=False, eq=False, repr=False, hash=False
     )
@@ -300,6 +315,31 @@ class ServiceModel:
         """Ids of the front-line roles: those serving at a touchpoint."""
         return frozenset(t.role for t in self.touchpoints.values())
 
+    def to_dict(self) -> dict[str, Any]:
+        """The model as the data of its YAML file: plain dicts, lists, strings and numbers.
+
+        Keys come in the format's order and defaults are left out, so
+        ``ServiceModel.from_dict(model.to_dict()) == model`` and the data can be written
+        as JSON or YAML as it is.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> spotter = load_example().to_dict()["roles"][2]
+        >>> spotter["id"], spotter["serves"][0]["fail_points"]
+        ('spotter', [{'id': 'missed-stain', 'category': 'stain', 'rate': 0.04}])
+        """
+        return model_data(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """A model from the data of a YAML file (``{"servicekit": 1, "roles": [...]}``).
+
+        Checked as a file is: every problem is raised together as a
+        ``ModelError``, in the same words as the loader's.
+        """
+        return model_from_data(data, cls)
+
     def counts(self) -> dict[str, int]:
         """How many entities each section holds, in the order of the YAML format.
 
@@ -312,7 +352,7 @@ class ServiceModel:
         return {section.name: len(getattr(self, section.name)) for section in SECTIONS}
 
     def entity(self, id: str) -> Any:
-        """Any entity by id, whatever its kind; raises :class:`~servicekit.UnknownIdError`."""
+        """Any entity by id, whatever its kind; raises ``UnknownIdError``."""
         for section in SECTIONS if isinstance(id, str) else ():
             found = getattr(self, section.name).get(id)
             if found is not None:
@@ -328,21 +368,125 @@ class ServiceModel:
                 return section.kind
         return None
 
+    def customer(self, id: str) -> Customer:
+        """The customer ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.customers[id]
+
     def role(self, id: str) -> Role:
-        """The role ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.roles, id, "role")
+        """The role ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.roles[id]
 
     def touchpoint(self, id: str) -> Touchpoint:
-        """The touchpoint ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.touchpoints, id, "touchpoint")
-
-    def scenario(self, id: str) -> Scenario:
-        """The scenario ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.scenarios, id, "scenario")
+        """The touchpoint ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.touchpoints[id]
 
     def principle(self, id: str) -> Principle:
-        """The principle ``id``; raises :class:`~servicekit.UnknownIdError` with suggestions."""
-        return _lookup(self.principles, id, "principle")
+        """The principle ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.principles[id]
+
+    def script(self, id: str) -> Script:
+        """The script ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.scripts[id]
+
+    def scenario(self, id: str) -> Scenario:
+        """The scenario ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.scenarios[id]
+
+    def metric(self, id: str) -> Metric:
+        """The metric ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.metrics[id]
+
+    def program(self, id: str) -> Program:
+        """The programme ``id``; raises ``UnknownIdError`` with suggestions."""
+        return self.programs[id]
+
+    # -- edits: each returns a new model, checked as a whole --------------------------------
+
+    def with_entities(self, *entities: Entity) -> ServiceModel:
+        """A new model with ``entities`` added, or replacing those with the same id.
+
+        A replaced entity keeps its place in its section; a new one goes last. The new
+        model is checked as a whole, so a dangling reference raises
+        ``ModelError``.
+
+        Examples
+        --------
+        >>> from servicekit import Role, load_example
+        >>> model = load_example().with_entities(Role(id="runner", serves=["cashier"]))
+        >>> model.role("runner").serves[0].to
+        'cashier'
+        """
+        tables: dict[str, dict[str, Any]] = {}
+        for entity in entities:
+            section = _section_holding(entity)
+            table = tables.setdefault(section, dict(getattr(self, section)))
+            table[getattr(entity, "id")] = entity  # noqa: B009 - Entity has no id attribute
+        changes: dict[str, Any] = {name: list(t.values()) for name, t in tables.items()}
+        return attrs.evolve(self, **changes)
+
+    def with_customer(self, customer: Customer | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``customer`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Customer, customer))
+
+    def with_role(self, role: Role | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``role`` (an entity or its YAML mapping) added or replaced.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> model = load_example().with_role({"id": "runner", "serves": ["cashier"]})
+        >>> [h.to for h in model.role("runner").serves]
+        ['cashier']
+        """
+        return self.with_entities(_entity(Role, role))
+
+    def with_touchpoint(self, touchpoint: Touchpoint | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``touchpoint`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Touchpoint, touchpoint))
+
+    def with_principle(self, principle: Principle | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``principle`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Principle, principle))
+
+    def with_script(self, script: Script | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``script`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Script, script))
+
+    def with_scenario(self, scenario: Scenario | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``scenario`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Scenario, scenario))
+
+    def with_metric(self, metric: Metric | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``metric`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Metric, metric))
+
+    def with_program(self, program: Program | Mapping[str, Any]) -> ServiceModel:
+        """A new model with ``program`` (an entity or its YAML mapping) added or replaced."""
+        return self.with_entities(_entity(Program, program))
+
+    def without(self, *ids: str) -> ServiceModel:
+        """A new model without the entities ``ids`` (of any kind).
+
+        What still refers to them makes the new model invalid: a
+        ``ModelError`` names each such reference. An unknown id raises
+        ``UnknownIdError``.
+
+        Examples
+        --------
+        >>> from servicekit import load_example
+        >>> model = load_example().without("garments-per-hour")
+        >>> "garments-per-hour" in model.metrics
+        False
+        """
+        gone = set(ids)
+        for id in ids:
+            self.entity(id)  # an unknown id is an error, not a silent no-op
+        changes: dict[str, Any] = {
+            section.name: [e for key, e in getattr(self, section.name).items() if key not in gone]
+            for section in SECTIONS
+            if gone.intersection(getattr(self, section.name))
+        }
+        return attrs.evolve(self, **changes)
 
     def managers_of(self, role: str) -> tuple[str, ...]:
         """The chain of ``reports_to`` above ``role``, nearest first.
@@ -402,6 +546,46 @@ class ServiceModel:
         found: Findings = later("servicekit.culture.audit").audit(self, rules=rules)
         return found
 
+    # -- evidence (answered by servicekit.evidence) ---------------------------------------
+
+    def attribute(
+        self, complaints: Any, *, columns: Mapping[str, str] | None = None
+    ) -> Attribution:
+        """Attribute real complaints to the upstream work that most likely caused them.
+
+        ``complaints`` is a CSV path, a pandas DataFrame or an iterable of mappings with
+        columns ``touchpoint``, ``category`` and optionally ``customer`` and ``count``
+        (``columns`` renames them: ``{"category": "reason"}``). See
+        ``servicekit.evidence.attribution.attribute()``.
+        """
+        found: Attribution = later("servicekit.evidence.attribution").attribute(
+            self, complaints, columns=columns
+        )
+        return found
+
+    def conformance(
+        self,
+        log: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+        resource_roles: Any = None,
+        unknown_roles: str = "error",
+    ) -> Conformance:
+        """Set the hand-offs a log shows against the hand-offs this model designs.
+
+        ``log`` is a CSV or XES path, a pandas DataFrame or an iterable of mappings, with
+        XES-named columns by default. See
+        ``servicekit.evidence.conformance.conformance()``.
+        """
+        found: Conformance = later("servicekit.evidence.conformance").conformance(
+            self,
+            log,
+            columns=columns,
+            resource_roles=resource_roles,
+            unknown_roles=unknown_roles,
+        )
+        return found
+
     # -- notebooks (answered by servicekit.render) ----------------------------------------
 
     def _repr_html_(self) -> str:
@@ -417,10 +601,17 @@ class ServiceModel:
 _CHAIN_LOCKS = tuple(threading.Lock() for _ in range(16))
 
 
-def _lookup(table: Mapping[str, E], id: str, kind: str) -> E:
-    if not isinstance(id, str):
-        raise UnknownIdError(id, kind=kind, note=f"an id is a string, not {type(id).__name__}")
-    try:
-        return table[id]
-    except KeyError:
-        raise UnknownIdError(id, kind=kind, candidates=list(table)) from None
+def _entity(cls: type[E], value: E | Mapping[str, Any]) -> E:
+    """``value`` as a ``cls``: built from its YAML mapping, or checked to be one."""
+    if isinstance(value, Mapping):
+        return build(cls, value)
+    if not isinstance(value, cls):
+        raise UsageError(f"expected a {cls.__name__} or its mapping, not {shown(value)}")
+    return value
+
+
+def _section_holding(entity: object) -> str:
+    for section in SECTIONS:
+        if type(entity) is section.entity:
+            return section.name
+    raise UsageError(f"{entity!r} is not an entity of a section (a Role, a Touchpoint ...)")

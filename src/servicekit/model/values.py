@@ -1,16 +1,16 @@
 """What each kind of value in a model may be: every value check, written once.
 
 A field of an entity has a *shape* (``text``, ``ids``, ``rate`` ...). Its
-:class:`Shape` says which Python values are good (``ok``), and for a bad one
+``Shape`` says which Python values are good (``ok``), and for a bad one
 which problems to report (``explain``), in words a person reads. Entities run
 these checks when they are built, from Python or from YAML alike, so a mistake
 gets the same message both ways; the YAML reader only turns YAML into Python
 values (``read`` says how) and adds the position.
 
 Each field's shape, YAML key, reference target and documentation is its
-:class:`FieldSpec`, kept in the attrs metadata of the entity class: the entity
+``FieldSpec``, kept in the attrs metadata of the entity class: the entity
 classes themselves are the one table of fields that the reader, the writer,
-the JSON Schema and the docs all read (see :mod:`servicekit.model.sections`).
+the JSON Schema and the docs all read (see ``servicekit.model.sections``).
 
 Examples
 --------
@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import clipped, did_you_mean, shown, suggest
+from servicekit.errors import clipped, nearest, shown
 from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
 
 __all__ = [
@@ -79,7 +79,7 @@ def is_probability(value: object) -> bool:
 class FieldSpec:
     """How one field of an entity is written, checked and documented.
 
-    ``shape`` names its :data:`SHAPES` entry; ``key`` is the YAML key (the
+    ``shape`` names its ``SHAPES`` entry; ``key`` is the YAML key (the
     attribute name unless a Python keyword is in the way); ``refers_to`` the
     kinds of entity its ids must name; ``choices`` the words a ``choice`` may be.
     """
@@ -101,7 +101,7 @@ def spec(
     refers_to: tuple[str, ...] = (),
     choices: tuple[str, ...] = (),
 ) -> dict[str, FieldSpec]:
-    """attrs ``metadata`` carrying a :class:`FieldSpec`."""
+    """attrs ``metadata`` carrying a ``FieldSpec``."""
     if shape not in SHAPES:  # pragma: no cover - a mistake in this package, caught at import
         raise KeyError(shape)
     return {
@@ -122,7 +122,8 @@ class Shape:
     ``read`` tells the YAML reader how to turn scalars into Python values:
     ``text`` keeps every scalar as the exact string written, ``number`` reads a
     plain number as a float, ``boolean`` a plain ``true``/``false``, ``integer``
-    plain digits; ``nested`` means a mapping the reader builds as an entity.
+    plain digits as an int (and other plain numbers as floats, for the check to
+    name); ``nested`` means a mapping the reader builds as an entity.
     """
 
     name: str
@@ -231,6 +232,76 @@ def _explain_rate(value: object, what: str, spec: FieldSpec | None) -> Iterator[
     yield from _explain_probability(value, what, "a rate is a probability per unit of work")
 
 
+def _is_optional_rate(value: object) -> bool:
+    return value is None or is_probability(value)
+
+
+def _is_boolean(value: object) -> bool:
+    return type(value) is bool
+
+
+#: Words YAML 1.1 read as booleans that servicekit does not: only true and false are.
+_OLD_BOOLEANS = frozenset(
+    word
+    for base in ("yes", "no", "on", "off", "y", "n")
+    for word in (base, base.capitalize(), base.upper())
+)
+
+
+def _explain_boolean(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if isinstance(value, str) and value in _OLD_BOOLEANS:
+        yield (
+            (),
+            f"{what} must be true or false, not {shown(value)}",
+            "YAML 1.1's yes, no, on and off are not booleans here: write true or false",
+        )
+    elif isinstance(value, str) and value.lower() in ("true", "false"):
+        yield (
+            (),
+            f"{what} must be true or false, not the string {shown(value)}",
+            ("write it without quotes"),
+        )
+    else:
+        yield (), f"{what} must be true or false, not {describe(value)}", None
+
+
+def _is_count(value: object) -> bool:
+    return value is None or (type(value) is int and value >= 1)
+
+
+def _explain_count(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if isinstance(value, str):
+        numeric = value.strip().isdigit()
+        yield (
+            (),
+            f"{what} must be a whole number of at least 1, not the string {shown(value)}",
+            "write it without quotes, e.g. 3" if numeric else None,
+        )
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        yield (), f"{what} must be a whole number of at least 1, not {describe(value)}", None
+    else:
+        yield (
+            (),
+            f"{what} must be a whole number of at least 1, got {shown(value)}",
+            ("it counts the people who can do the job" if isinstance(value, int) else None),
+        )
+
+
+def _is_names(value: object) -> bool:
+    return value is None or (_is_ids(value) and len(value) > 0)  # type: ignore[arg-type]
+
+
+def _explain_names(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if value == ():
+        yield (), f"{what} must not be empty", "name at least one, or leave the key out"
+    else:
+        yield from _explain_ids(value, what, spec)
+
+
+def _is_optional_texts(value: object) -> bool:
+    return value is None or _is_texts(value)
+
+
 def _explain_probability(value: object, what: str, hint: str) -> Iterator[Found]:
     if isinstance(value, bool) or not isinstance(value, int | float):
         numeric = isinstance(value, str) and _looks_numeric(value)
@@ -297,7 +368,7 @@ def _explain_choice(value: object, what: str, spec: FieldSpec | None) -> Iterato
     yield (
         (),
         f"{what} must be one of {', '.join(choices)}, not {shown(value)}",
-        did_you_mean(suggest(value, choices)),
+        nearest(value, choices),
     )
 
 
@@ -318,15 +389,25 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
             yield (
                 (rule,),
                 f"unknown audit rule {shown(rule)}",
-                did_you_mean(suggest(str(rule), list(AUDIT_RULES))),
+                nearest(str(rule), list(AUDIT_RULES)),
             )
         elif setting not in RULE_SETTINGS:
             yield (
                 (rule,),
                 f"audit rule {shown(rule)} must be off, error, warning or info, "
                 f"not {describe(setting)}",
-                did_you_mean(suggest(setting, RULE_SETTINGS)) if isinstance(setting, str) else None,
+                _setting_hint(setting),
             )
+
+
+#: Words YAML 1.1 reads as false: someone writing one of them for a rule meant ``off``.
+_FALSE_WORDS = frozenset({"no", "No", "NO", "n", "N", "false", "False", "FALSE"})
+
+
+def _setting_hint(setting: object) -> str | None:
+    if setting is False or setting in _FALSE_WORDS:
+        return "did you mean 'off'? (write off to turn a rule off)"
+    return nearest(setting, RULE_SETTINGS) if isinstance(setting, str) else None
 
 
 def _entities_of(name: str, entry: str) -> tuple[Check, Explain]:
@@ -363,6 +444,7 @@ _ID_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1}
 _TEXTS_SCHEMA: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _IDS_SCHEMA: dict[str, Any] = {"type": "array", "items": _ID_SCHEMA}
 _RATE_SCHEMA: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
+_NAMES_SCHEMA: dict[str, Any] = {"type": "array", "items": _ID_SCHEMA, "minItems": 1}
 
 
 def _shape(name: str, ok: Check, explain: Explain, read: str, doc: str, schema: Any) -> Shape:
@@ -379,6 +461,46 @@ SHAPES: Mapping[str, Shape] = {
         _shape("texts", _is_texts, _explain_texts, "text", "a list of text", _TEXTS_SCHEMA),
         _shape("ids", _is_ids, _explain_ids, "text", "a list of ids", _IDS_SCHEMA),
         _shape("rate", is_probability, _explain_rate, "number", "a number 0..1", _RATE_SCHEMA),
+        _shape(
+            "optional_rate",
+            _is_optional_rate,
+            _explain_rate,
+            "number",
+            "a number 0..1, or absent: unknown",
+            _RATE_SCHEMA,
+        ),
+        _shape(
+            "boolean",
+            _is_boolean,
+            _explain_boolean,
+            "boolean",
+            "true or false",
+            {"type": "boolean"},
+        ),
+        _shape(
+            "count",
+            _is_count,
+            _explain_count,
+            "integer",
+            "a whole number >= 1",
+            {"type": "integer", "minimum": 1},
+        ),
+        _shape(
+            "names",
+            _is_names,
+            _explain_names,
+            "text",
+            "a non-empty list of ids, or absent",
+            _NAMES_SCHEMA,
+        ),
+        _shape(
+            "optional_texts",
+            _is_optional_texts,
+            _explain_texts,
+            "text",
+            "a list of text, or absent",
+            _TEXTS_SCHEMA,
+        ),
         _shape(
             "catches",
             _is_catches,

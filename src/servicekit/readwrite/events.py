@@ -3,18 +3,18 @@
 Reading goes through the libyaml event stream (PyYAML's pure-Python parser when
 libyaml is missing) and never runs PyYAML's constructors, so no tag can build an
 object and no scalar is coerced: a scalar stays the exact text it was read as.
-Mappings become :class:`Map` and sequences :class:`Seq`. A scalar is kept as its
+Mappings become ``Map`` and sequences ``Seq``. A scalar is kept as its
 text alone; where it is written, and whether it was plain (unquoted), is one
 small integer (a *spot*: the character offset, doubled, plus one when plain) in
 its parent's ``spots`` array, so a long flow list costs a few bytes an entry
-rather than a Python object with two marks. :class:`Lines` turns an offset
+rather than a Python object with two marks. ``Lines`` turns an offset
 into a line and a column when a problem is reported.
 
 Memory stays a small multiple of the input because entities do not wait for the
 end of the file: each mapping in a section's list is handed to ``on_item`` as
 soon as it ends, and dropped once the reader has built its entity. Structural
 problems (bad bytes, invalid YAML, anchors, aliases, tags, duplicate keys, too
-deep nesting) are collected in a :class:`Collector`.
+deep nesting) are collected in a ``Collector``.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def spots_code(size: int) -> str:
 
 
 class Map:
-    """A YAML mapping: key -> value (text, :class:`Map`, :class:`Seq`, ``None`` if dropped).
+    """A YAML mapping: key -> value (text, ``Map``, ``Seq``, ``None`` if dropped).
 
     ``spots`` holds two spots a key, in the keys' order: the key's, then its value's.
     ``spot`` is where the mapping itself starts.

@@ -47,7 +47,7 @@ __all__ = [
     "schema_path",
 ]
 
-#: The most YAML :func:`load` and :func:`loads` read unless told otherwise (64 MiB, in all
+#: The most YAML ``load()`` and ``loads()`` read unless told otherwise (64 MiB, in all
 #: the files of a directory together). Loading holds at most 10x the text on top of the
 #: model it builds, and a model takes 8x (a realistic organisation) to 40x (a flow list of
 #: one-letter hand-offs) its text: at this size, about 1.2 GB and at worst 3.3 GB, which a
@@ -210,7 +210,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
     may be repeated with the same text, not with another. Ids are unique across
     all files and documents. A directory with no yaml files, or a path that does
     not exist, is an error. More than ``max_bytes`` of YAML in all (64 MiB by
-    default, :data:`MAX_BYTES`) is refused without being read: loading holds at most
+    default, ``MAX_BYTES``) is refused without being read: loading holds at most
     10 times the text on top of the model it builds.
 
     Text must be UTF-8 (a BOM is allowed and ignored; CRLF line endings are
@@ -245,7 +245,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
 def loads(text: str | bytes, *, path: str = "<string>", max_bytes: int = MAX_BYTES) -> ServiceModel:
     """Load a model from YAML text; ``path`` names it in error messages.
 
-    Text over ``max_bytes`` (in UTF-8) is refused, as :func:`load` refuses big files.
+    Text over ``max_bytes`` (in UTF-8) is refused, as ``load()`` refuses big files.
 
     Raises
     ------
@@ -270,7 +270,7 @@ def schema_path() -> Path:
     """Where the JSON Schema (draft 2020-12) of the YAML format ships with the package.
 
     The schema checks the shape of one document: keys, types and required fields.
-    References between entities are checked by :func:`load` only.
+    References between entities are checked by ``load()`` only.
 
     Examples
     --------

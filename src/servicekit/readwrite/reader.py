@@ -4,13 +4,13 @@ The reader knows YAML, not the domain. For each mapping it turns the values
 into plain Python (the exact text of each scalar; a plain number where the
 field's shape reads numbers), builds the entity, and lets the entity check
 itself. When an entity or the whole model refuses a value, each
-:class:`~servicekit.Problem` names its entity and field; the reader adds the
+``Problem`` names its entity and field; the reader adds the
 file, line and column of that field. Which keys exist, and what each holds,
-comes from the entities' field table (:mod:`servicekit.model.sections`);
+comes from the entities' field table (``servicekit.model.sections``);
 nothing here lists them.
 
 Entities are built one at a time, as the parser finishes each one
-(:meth:`Reader.item`), and their YAML is dropped at once: the reader keeps
+(``Reader.item``), and their YAML is dropped at once: the reader keeps
 only where each entity is written (a few integers). A problem the whole-model
 checks find later is placed by reading that entity's text again.
 """
@@ -24,20 +24,13 @@ from typing import Any
 
 import attrs
 
-from servicekit.errors import (
-    ModelError,
-    Nearest,
-    Problem,
-    clipped,
-    did_you_mean,
-    shown,
-    suggest,
-)
+from servicekit.errors import ModelError, Nearest, Problem, clipped, nearest, shown
 from servicekit.model.entities import (
     AuditSettings,
     Entity,
     Role,
     SourceLocation,
+    Touchpoint,
     build,
     field_specs,
 )
@@ -48,7 +41,14 @@ from servicekit.model.references import (
     data_references,
     unknown_reference,
 )
-from servicekit.model.sections import HEADER, NESTED, SECTIONS, TOP_LEVEL
+from servicekit.model.sections import (
+    FORMAT_VERSION,
+    HEADER,
+    NESTED,
+    SECTIONS,
+    TOP_LEVEL,
+    version_problem,
+)
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.values import SHAPES, FieldSpec
 from servicekit.readwrite.events import (
@@ -64,14 +64,23 @@ from servicekit.readwrite.events import (
     spots_code,
 )
 
-__all__ = ["FORMAT_VERSION", "Reader", "locate", "python_value"]
-
-#: The version of the YAML format this release reads and writes.
-FORMAT_VERSION = 1
+__all__ = ["Reader", "entity_data", "locate", "python_value"]
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOAT = re.compile(r"([-+]?)\.(?:(inf|Inf|INF)|(nan|NaN|NAN))")
 _INTEGER = re.compile(r"[-+]?[0-9][0-9_]*")
+
+#: YAML 1.2's booleans (core schema); YAML 1.1's yes/no/on/off are not among them.
+_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+#: Longer runs of digits are not read as a whole number (a hostile 10,000-digit count).
+_MAX_DIGITS = 30
 
 #: A node dropped while parsing (an alias, a tagged collection): reported already.
 _DROPPED: Any = object()
@@ -90,6 +99,17 @@ def _keys(cls: type) -> dict[str, tuple[str, FieldSpec]]:
     return keys
 
 
+def _scalar(text: str, read: str) -> Any:
+    """A plain scalar read as its field's shape reads: a boolean, a whole number or a
+    number, when it is one; else the text itself, for the field's check to refuse."""
+    if read == "boolean":
+        found = _BOOLEANS.get(text)
+        return text if found is None else found
+    if read == "integer" and _INTEGER.fullmatch(text) and len(text) <= _MAX_DIGITS:
+        return int(text.replace("_", ""))
+    return _number(text)
+
+
 def _number(text: str) -> float | str:
     """A plain scalar read as a number, when it is one; else the text itself."""
     if _NUMBER.fullmatch(text):
@@ -104,19 +124,21 @@ def python_value(value: Any, plain: int, read: str) -> Any:
     """A tree value as plain Python: text as written, tuples, dicts, and numbers where asked.
 
     ``plain`` says whether a scalar was written without quotes; ``read`` is the field
-    shape's reading (``text`` or ``number``). A plain null gives ``None``; a dropped node
-    gives nothing at all (items of a list that were dropped are left out).
+    shape's reading (``text``, ``number``, ``integer`` or ``boolean``). A plain null gives
+    ``None``; a dropped node gives nothing at all (items of a list that were dropped are
+    left out). Booleans are YAML 1.2's: ``true`` and ``false`` (also ``True``, ``TRUE``
+    ...); ``yes``, ``no``, ``on`` and ``off`` stay text, for the field's check to refuse.
     """
     kind = type(value)
     if kind is str:
         if plain:
             if value in NULLS:
                 return None
-            if read == "number":
-                return _number(value)
+            if read != "text":
+                return _scalar(value, read)
         return value
     if kind is Seq:
-        if not value.mixed and read != "number":
+        if not value.mixed and read == "text":
             simple = tuple(value)  # texts only: usually nothing more to do
             if NULLS.isdisjoint(simple):
                 return simple
@@ -137,8 +159,8 @@ def python_value(value: Any, plain: int, read: str) -> Any:
 def _items(seq: Seq, read: str) -> Iterator[Any]:
     for item, at in zip(seq, seq.spots, strict=True):
         if type(item) is str:
-            if at & 1 and (item in NULLS or read == "number"):
-                yield None if item in NULLS else _number(item)
+            if at & 1 and (item in NULLS or read != "text"):
+                yield None if item in NULLS else _scalar(item, read)
             else:
                 yield item
         elif item is not None:
@@ -176,7 +198,7 @@ def locate(node: Any, field: Path, *, at_key: bool = False) -> int:
 def entity_data(cls: type[Entity], node: Map) -> dict[str, Any]:
     """The mapping of an entity as plain Python, each value read as its field's shape reads.
 
-    Keys the entity does not have are kept (read as text), for :func:`build` to name.
+    Keys the entity does not have are kept (read as text), for ``build()`` to name.
     """
     keys = _keys(cls)
     data: dict[Any, Any] = {}
@@ -229,14 +251,14 @@ def _without(data: Any, bad: list[Path]) -> Any:
     return data  # a path below a plain value: nothing more to take away
 
 
-#: What :func:`_without` leaves where a value was taken away.
+#: What ``_without()`` leaves where a value was taken away.
 _GONE: Any = object()
 
 
 def _restored(field: Path, removed: list[list[Path]]) -> Path:
     """``field`` of an entity built without some values, as the YAML numbers its entries.
 
-    ``removed`` lists, stage by stage, the paths :func:`_without` took away.
+    ``removed`` lists, stage by stage, the paths ``_without()`` took away.
     """
     if not removed:
         return field
@@ -270,9 +292,9 @@ _HEADER_KEYS = frozenset(key for key, _ in HEADER if key != "servicekit")
 class Reader:
     """Gathers the entities of every document of every file into one model.
 
-    Call :meth:`begin` for each file, :func:`~servicekit.readwrite.events.parse` it with
-    :meth:`item` as its ``on_item``, then :meth:`document` for each of its documents; and
-    :meth:`model` at the end.
+    Call ``begin()`` for each file, ``parse()`` it with
+    ``item()`` as its ``on_item``, then ``document()`` for each of its documents; and
+    ``model()`` at the end.
     """
 
     def __init__(self, ctx: Collector, size: int = 0) -> None:
@@ -295,8 +317,8 @@ class Reader:
         self._id_spot = array(code)  # the id's own value
         self._spot = array(code)  # the entity's mapping (the id's again for a fail point)
         self._end = array(code)  # where the mapping ends, to read it again (0: not kept)
-        #: Fail points whose place is not worked out yet: id -> (role, hand-off, entry).
-        self._owners: dict[str, tuple[str, int, int]] = {}
+        #: Fail points whose place is not worked out yet: id -> (owner, path to its id).
+        self._owners: dict[str, tuple[str, Path]] = {}
         self.skipped: set[str] = set()
         #: Entities built without some of their values: id -> the paths taken away.
         self.removed: dict[str, list[list[Path]]] = {}
@@ -305,6 +327,8 @@ class Reader:
         self.unbuilt: list[tuple[str, str | None, list[Any], tuple[int, int, int], Any]] = []
         self.audit: dict[str, str] = {}
         self.audit_where: dict[str, tuple[int, int]] = {}
+        #: The audit's consequential words, and the file number and spot they were given at.
+        self.consequential: tuple[tuple[str, ...], int, int] | None = None
         self.audit_node: tuple[int, Map] | None = None
 
     def begin(self, label: str, text: bytes | str) -> None:
@@ -329,9 +353,8 @@ class Reader:
         number = self.ids.get(key)
         if number is not None:
             if key in self._owners:  # a fail point: read its role again to find where
-                role, index, entry = self._owners.pop(key)
-                path = ("serves", index, "fail_points", entry, "id")
-                self._file[number], self._id_spot[number] = self.where_of(role, path)
+                owner, path = self._owners.pop(key)
+                self._file[number], self._id_spot[number] = self.where_of(owner, path)
             self.ctx.at(
                 at,
                 f"duplicate id {shown(key)}: already used by the {_KINDS[self._kind[number]]} at "
@@ -352,7 +375,7 @@ class Reader:
     def document(self, root: Any, at: int, first_in_file: bool) -> None:
         """Reads one non-empty document; the first of each file must give the version.
 
-        Its entities have been read already, as the parser found them (:meth:`item`).
+        Its entities have been read already, as the parser found them (``item()``).
         """
         ctx = self.ctx
         if type(root) is not Map:
@@ -385,29 +408,27 @@ class Reader:
                 ctx.at(
                     root.spots[2 * number],
                     f"unknown section {shown(name)}",
-                    did_you_mean(suggest(name, TOP_LEVEL)) or "sections: " + ", ".join(TOP_LEVEL),
+                    nearest(name, TOP_LEVEL) or "sections: " + ", ".join(TOP_LEVEL),
                 )
 
     def version(self, value: Any, at: int) -> None:
         if value is None:
             return  # dropped (an alias), reported already
         if type(value) is str and at & 1 and _INTEGER.fullmatch(value):
-            # Compare digits, not int(): a hostile 10,000-digit version must not raise.
-            digits = value.replace("_", "").lstrip("+").lstrip("0")
-            if digits != str(FORMAT_VERSION):
-                self.ctx.at(
-                    at,
-                    f"unsupported format version {clipped(value)}",
-                    f"this servicekit reads version {FORMAT_VERSION}",
-                )
-            return
-        quoted = type(value) is str and not at & 1
-        self.ctx.at(
-            at,
-            f"servicekit (the format version) must be the number "
-            f"{FORMAT_VERSION}, not {'the string ' if quoted else ''}{describe_node(value)}",
-            f"write 'servicekit: {FORMAT_VERSION}'",
-        )
+            digits = value.replace("_", "").lstrip("+").lstrip("0") or "0"
+            if len(digits) > _MAX_DIGITS:
+                # A hostile 10,000-digit version is cut in the message, never made an int.
+                message = f"unsupported format version {clipped(value)}"
+                self.ctx.at(at, message, f"this servicekit reads version {FORMAT_VERSION}")
+                return
+            number: Any = int(digits)
+        else:
+            number = python_value(value, at & 1, "number")
+            if number is _DROPPED:
+                return  # a tagged or aliased collection, reported where it is
+        problem = version_problem(number)
+        if problem is not None:
+            self.ctx.at(at, problem.message, problem.hint)
 
     def header_field(self, name: str, value: Any, at: int) -> None:
         found = python_value(value, at & 1, "text")
@@ -454,6 +475,21 @@ class Reader:
             if rule not in self.audit:
                 self.audit[rule] = setting
                 self.audit_where[rule] = (self._file_number, spot)
+        words = settings.consequential
+        if words is None:
+            return
+        spot = value.value_spot("consequential") if "consequential" in value.pairs else value.spot
+        if self.consequential is None:
+            self.consequential = (words, self._file_number, spot)
+        elif self.consequential[0] != words:
+            _, file_number, first = self.consequential
+            line = self.lines[file_number].position(first >> 1)[0]
+            self.ctx.at(
+                spot,
+                "the audit's consequential words are given twice, differently "
+                f"(first at {self.files[file_number]}:{line})",
+                "give them once",
+            )
 
     def section(self, section: str, value: Any, at: int) -> None:
         """What is left of a section once its entities are read: entries that are not
@@ -562,27 +598,35 @@ class Reader:
         """Claims the ids of ``entity``'s fail points; yields where those already taken are.
 
         Where a fail point is written is worked out only when another one takes its id:
-        the role ``owner`` (the id ``entity`` was claimed under, if it was) is read again
-        then. Without an owner (a role with no id, or a duplicate), it is worked out now.
+        the role or touchpoint ``owner`` (the id ``entity`` was claimed under, if it was) is
+        read again then. Without an owner (no id, or a duplicate), it is worked out now.
         """
-        if not isinstance(entity, Role):
+        if isinstance(entity, Role):
+            found: Iterator[tuple[Path, Any]] = (
+                (("serves", index, "fail_points", number), fail_point)
+                for index, handoff in enumerate(entity.serves)
+                for number, fail_point in enumerate(handoff.fail_points)
+            )
+        elif isinstance(entity, Touchpoint):
+            found = (
+                (("fail_points", number), fail_point)
+                for number, fail_point in enumerate(entity.fail_points)
+            )
+        else:
             return
-        for index, handoff in enumerate(entity.serves):
-            for number, fail_point in enumerate(handoff.fail_points):
-                at: Path = ("serves", index, "fail_points", number)
-                key = fail_point.id
-                if owner is not None and key not in self.ids:
-                    self.claim(key, 0, "fail point")
-                    self._owners[key] = (owner, index, number)
-                    continue
-                spot = locate(node, _restored((*at, "id"), removed))
-                first = self._owners.get(key)
-                if first is not None and first[0] == owner:  # a fail point of this very role
-                    path = ("serves", first[1], "fail_points", first[2], "id")
-                    self._id_spot[self.ids[key]] = locate(node, _restored(path, removed))
-                    del self._owners[key]
-                if not self.claim(key, spot, "fail point"):
-                    yield at
+        for at, fail_point in found:
+            key = fail_point.id
+            if owner is not None and key not in self.ids:
+                self.claim(key, 0, "fail point")
+                self._owners[key] = (owner, (*at, "id"))
+                continue
+            spot = locate(node, _restored((*at, "id"), removed))
+            first = self._owners.get(key)
+            if first is not None and first[0] == owner:  # a fail point of this very entity
+                self._id_spot[self.ids[key]] = locate(node, _restored(first[1], removed))
+                del self._owners[key]
+            if not self.claim(key, spot, "fail point"):
+                yield at
 
     # -- the model ------------------------------------------------------------------------
 
@@ -599,9 +643,11 @@ class Reader:
         parts.update(self.entities)
         model: ServiceModel | None = None
         try:
-            model = ServiceModel(
-                **parts, audit=AuditSettings(rules=self.audit), sources=FrozenDict.adopt(sources)
+            audit = AuditSettings(
+                rules=self.audit,
+                consequential=None if self.consequential is None else self.consequential[0],
             )
+            model = ServiceModel(**parts, audit=audit, sources=FrozenDict.adopt(sources))
         except ModelError as err:
             for problem in err.problems:
                 if (
@@ -636,7 +682,7 @@ class Reader:
         }
         hints = 0
         budget = [HINT_BUDGET]
-        nearest: dict[tuple[str, ...], Nearest] = {}
+        pools: dict[tuple[str, ...], Nearest] = {}
         for kind, subject, refs, (file_number, at, end), removed in self.unbuilt:
             for path, value, kinds in refs:
                 if any(value in known.get(k, ()) for k in kinds):
@@ -644,9 +690,9 @@ class Reader:
                 hint = None
                 if hints < MAX_HINTS:
                     hints += 1
-                    if kinds not in nearest:
-                        nearest[kinds] = Nearest((i for k in kinds for i in known[k]), budget)
-                    hint = did_you_mean(nearest[kinds](value))
+                    if kinds not in pools:
+                        pools[kinds] = Nearest((i for k in kinds for i in known[k]), budget)
+                    hint = pools[kinds].hint(value)
                 problem = unknown_reference(kind, subject, path, value, kinds, hint)
                 spot = self._spot_in(file_number, at, end, _restored(path, removed))
                 self._place(problem, file_number, spot)

@@ -1,8 +1,9 @@
 """Writing models: YAML text that loads back to an equal model.
 
-The writer walks the same field table as the reader
-(:mod:`servicekit.model.sections`): every field is written by its shape, in
-the order the entity class declares it, and left out when it holds its default.
+``dump`` writes the model's data (``ServiceModel.to_dict()``, which walks the same
+field table as the reader) as YAML: mappings in block style, short lists of plain words
+in flow style, every string plain where YAML 1.1 would read it back as the same string
+and double-quoted, with escapes, everywhere else.
 
 Examples
 --------
@@ -20,17 +21,14 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
-from servicekit.model.entities import Entity, Handoff, field_specs
-from servicekit.model.sections import SECTIONS
+from servicekit.errors import UsageError
 from servicekit.model.service_model import ServiceModel
-from servicekit.model.values import FieldSpec
 from servicekit.readwrite.events import NULLS
-from servicekit.readwrite.reader import FORMAT_VERSION
 
 __all__ = ["dump"]
 
@@ -94,134 +92,78 @@ def _float(value: float) -> str:
     return text
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
+#: A flow list (``[a, b]``) is used while the line stays this short.
+_FLOW_WIDTH = 96
 
-    def field(self, indent: str, key: str, value: str) -> None:
-        self.lines.append(f"{indent}{key}: {value}")
 
-    def text(self, indent: str, key: str, value: str | None) -> None:
-        if value:
-            self.field(indent, key, _scalar(value))
+def _value(value: Any) -> str:
+    """A scalar as YAML text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, int):
+        return str(value)
+    return _scalar(value)
 
-    def texts(self, indent: str, key: str, values: tuple[str, ...]) -> None:
-        if not values:
+
+def _write(lines: list[str], indent: str, key: str, value: Any) -> None:
+    """``key: value`` at ``indent``, the value a scalar, a list or a mapping."""
+    if isinstance(value, Mapping):
+        if not value:
+            lines.append(f"{indent}{key}: {{}}")
             return
-        items = [_scalar(v) for v in values]
-        flow = f"[{', '.join(items)}]"
-        if all(_plain_safe(v) for v in values) and len(indent) + len(key) + len(flow) < 96:
-            self.field(indent, key, flow)
-            return
-        self.lines.append(f"{indent}{key}:")
-        self.lines.extend(f"{indent}  - {item}" for item in items)
-
-
-def dump(model: ServiceModel) -> str:
-    """The model as YAML text (format version 1) that loads back to an equal model.
-
-    Strings are written plain where YAML 1.1 would read them back as the same
-    string, and double-quoted (with escapes) everywhere else.
-    """
-    w = _Writer()
-    w.field("", "servicekit", str(FORMAT_VERSION))
-    w.text("", "name", model.name)
-    w.text("", "description", model.description)
-    for section in SECTIONS:
-        table = getattr(model, section.name)
-        if not table:
-            continue
-        w.lines.append(f"{section.name}:")
-        for entity in table.values():
-            _entity(w, entity, "  - ", "    ")
-    if model.audit_settings.rules:
-        w.lines.append("audit:")
-        _FIELDS["rules"](w, "  ", "rules", model.audit_settings.rules, None)
-    return "\n".join(w.lines) + "\n"
-
-
-def _entity(w: _Writer, entity: Entity, first: str, indent: str) -> None:
-    """Every field of ``entity`` at ``indent``, the first line led by ``first`` (``- ``)."""
-    start = len(w.lines)
-    for name, field in field_specs(type(entity)):
-        _FIELDS[field.shape](w, indent, field.key or name, getattr(entity, name), field)
-    if len(w.lines) == start:  # pragma: no cover - every listed entity has an id or a target
-        w.lines.append(f"{first}{{}}")
-        return
-    w.lines[start] = first + w.lines[start][len(indent) :]
-
-
-FieldWriter = Callable[[_Writer, str, str, Any, "FieldSpec | None"], None]
-
-
-def _write_text(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    w.text(indent, key, value)
-
-
-def _write_texts(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    w.texts(indent, key, value)
-
-
-def _write_rate(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    if value:
-        w.field(indent, key, _float(value))
+        lines.append(f"{indent}{key}:")
+        for inner, item in value.items():
+            _write_entry(lines, indent + "  ", _scalar(inner), item)
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        if all(isinstance(item, str) for item in value):
+            flow = f"[{', '.join(_scalar(item) for item in value)}]"
+            if all(_plain_safe(item) for item in value) and (
+                len(indent) + len(key) + len(flow) < _FLOW_WIDTH
+            ):
+                lines.append(f"{indent}{key}: {flow}")
+                return
+        lines.append(f"{indent}{key}:")
+        for item in value:
+            _item(lines, indent + "  ", item)
+    else:
+        lines.append(f"{indent}{key}: {_value(value)}")
 
 
 #: YAML reads a key written without ``?`` (an implicit key) only up to 1024 characters.
 _IMPLICIT_KEY = 1000
 
 
-def _write_mapping(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    if not value:
+def _write_entry(lines: list[str], indent: str, key: str, value: Any) -> None:
+    """A mapping entry; a key too long to be implicit is written ``? key`` then ``: value``."""
+    if len(key) <= _IMPLICIT_KEY:
+        _write(lines, indent, key, value)
         return
-    w.lines.append(f"{indent}{key}:")
-    for name, setting in value.items():
-        shown = _float(setting) if isinstance(setting, float) else _scalar(setting)
-        written = _scalar(name)
-        if len(written) > _IMPLICIT_KEY:  # a long key is written explicitly: '? key' ': value'
-            w.lines.append(f"{indent}  ? {written}")
-            w.lines.append(f"{indent}  : {shown}")
-        else:
-            w.field(indent + "  ", written, shown)
+    start = len(lines)
+    _write(lines, indent, "", value)
+    lines[start : start + 1] = [f"{indent}? {key}", indent + lines[start][len(indent) :]]
 
 
-def _write_handoffs(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    if not value:
+def _item(lines: list[str], indent: str, item: Any) -> None:
+    """One entry of a block list: a scalar, or a mapping whose first key follows the dash."""
+    if not isinstance(item, Mapping):
+        lines.append(f"{indent}- {_value(item)}")
         return
-    w.lines.append(f"{indent}{key}:")
-    for handoff in value:
-        if isinstance(handoff, Handoff) and handoff.is_plain:
-            w.lines.append(f"{indent}  - {_scalar(handoff.to)}")
-        else:
-            _entity(w, handoff, indent + "  - ", indent + "    ")
-
-
-def _write_scope(w: _Writer, indent: str, key: str, value: Any, field: FieldSpec | None) -> None:
-    if value is None:
+    start = len(lines)
+    for key, value in item.items():
+        _write(lines, indent + "  ", _scalar(key), value)
+    if len(lines) == start:  # pragma: no cover - every listed entity has an id or a target
+        lines.append(f"{indent}- {{}}")
         return
-    start = len(w.lines)
-    w.lines.append(f"{indent}{key}:")
-    for name, inner in field_specs(type(value)):
-        _FIELDS[inner.shape](w, indent + "  ", inner.key or name, getattr(value, name), inner)
-    if len(w.lines) == start + 1:
-        if field is not None and field.shape == "audience":
-            del w.lines[start:]  # an empty audience is the default: write nothing
-        else:
-            w.lines[start] = f"{indent}{key}: {{}}"  # an explicit scope that names nobody
+    lines[start] = f"{indent}- " + lines[start][len(indent) + 2 :]
 
 
-_FIELDS: dict[str, FieldWriter] = {
-    "id": _write_text,
-    "ref": _write_text,
-    "text": _write_text,
-    "choice": _write_text,
-    "texts": _write_texts,
-    "ids": _write_texts,
-    "rate": _write_rate,
-    "catches": _write_mapping,
-    "rules": _write_mapping,
-    "handoffs": _write_handoffs,
-    "fail_points": _write_handoffs,
-    "scope": _write_scope,
-    "audience": _write_scope,
-}
+def dump(model: ServiceModel) -> str:
+    """The model as YAML text (format version 1) that loads back to an equal model."""
+    if not isinstance(model, ServiceModel):
+        raise UsageError(f"dump(model) takes a ServiceModel, not {type(model).__name__}")
+    lines: list[str] = []
+    for key, value in model.to_dict().items():
+        _write(lines, "", key, value)
+    return "\n".join(lines) + "\n"

@@ -14,28 +14,72 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from servicekit.chain.results import Reach, Suspect
+from servicekit.chain.results import Critical, Reach, Selection, Suspect
 from servicekit.chain.service_chain import ServiceChain
 from servicekit.culture.audit import Finding
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
+from servicekit.model.data import entity_data
+from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
-from servicekit.render.rows import coverage_rows, handoff_rows, reach_rows, suspect_rows
+from servicekit.render.rows import (
+    caption,
+    coverage_rows,
+    critical_rows,
+    handoff_rows,
+    reach_rows,
+    suspect_rows,
+)
 from servicekit.render.tables import escape_html as _e
 from servicekit.render.tables import html_table
 
 __all__ = [
     "chain_html",
     "coverage_html",
+    "critical_html",
+    "entity_html",
     "findings_html",
     "guide_html",
     "model_html",
     "reaches_html",
+    "selection_html",
     "suspects_html",
 ]
 
 #: Colours of the severity badges in HTML findings.
 _SEVERITY_COLOURS = {"error": "#b91c1c", "warning": "#b45309", "info": "#1d4ed8"}
+
+
+def _compact(value: object) -> str:
+    """A field's YAML data on one line: lists joined by commas, mappings as ``key: value``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_compact(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        if any(isinstance(v, dict) for v in value):
+            return " | ".join(f"{{{_compact(v)}}}" for v in value)
+        return ", ".join(_compact(v) for v in value)
+    return str(value)
+
+
+def entity_html(entity: Entity) -> str:
+    """An entity as a compact HTML table of the fields it sets, as its YAML says them.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> text = entity_html(servicekit.load_example().roles["spotter"])
+    >>> text.startswith('<table class="servicekit"><caption>role spotter</caption>')
+    True
+    >>> "<th>department</th><td>cleaning</td>" in text
+    True
+    """
+    rows = [(key, _compact(value)) for key, value in entity_data(entity).items() if key != "id"]
+    subject = getattr(entity, "id", None)
+    title = f"{entity.entity_kind} {subject}" if subject else entity.entity_kind
+    parts = ['<table class="servicekit">', f"<caption>{_e(title)}</caption><tbody>"]
+    parts.extend(f"<tr><th>{_e(key)}</th><td>{_e(value)}</td></tr>" for key, value in rows)
+    parts.append("</tbody></table>")
+    return "".join(parts)
 
 
 def model_html(model: ServiceModel) -> str:
@@ -78,9 +122,36 @@ def chain_html(chain: ServiceChain) -> str:
 
 
 def reaches_html(reaches: Iterable[Reach], *, title: str | None = None) -> str:
-    """An ``upstream`` / ``downstream`` answer as an HTML table, nearest first."""
+    """An ``upstream`` / ``downstream`` answer as an HTML table, nearest first, captioned
+    ``title`` (by default the question a ``Reaches`` answers)."""
     header, rows = reach_rows(reaches)
-    return html_table(header, rows, caption=title)
+    return html_table(header, rows, caption=title or caption(reaches))
+
+
+def selection_html(selection: Selection) -> str:
+    """A ``select`` answer as an HTML table of ids and kinds, captioned by its selectors."""
+    header, rows = ("kind", "id"), [(selection.kind(n), n) for n in selection]
+    what = selection.selector + (f" (excluding {selection.exclude})" if selection.exclude else "")
+    return html_table(header, rows, caption=f"Selected by {what}")
+
+
+def critical_html(critical: Critical) -> str:
+    """A ``critical`` answer as an HTML table, nearest first, then where work starts.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> text = critical_html(servicekit.load_example().chain.critical("cleaner"))
+    >>> "<caption>Critical for cleaner</caption>" in text, "counter-clerk (feeds)" in text
+    (True, True)
+    """
+    header, rows = critical_rows(critical)
+    parts = ['<div class="servicekit">', html_table(header, rows, caption=caption(critical))]
+    if critical.roots:
+        starts = ", ".join(f"{_e(r.id)} ({_e(r.why)})" for r in critical.roots)
+        parts.append(f"<p>Work reaching it starts at: {starts}.</p>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def suspects_html(suspects: Iterable[Suspect], *, title: str | None = None) -> str:
@@ -90,11 +161,11 @@ def suspects_html(suspects: Iterable[Suspect], *, title: str | None = None) -> s
     --------
     >>> import servicekit
     >>> text = suspects_html(servicekit.load_example().chain.trace("pickup", "stain"))
-    >>> "<td>0.0200</td><td>stain</td><td>missed-stain</td>" in text
+    >>> "<td>0.0200</td><td>4%</td><td>50%</td><td>stain</td><td>missed-stain</td>" in text
     True
     """
     header, rows = suspect_rows(suspects)
-    return html_table(header, rows, caption=title)
+    return html_table(header, rows, caption=title or caption(suspects))
 
 
 def guide_html(guide: ScenarioGuide) -> str:

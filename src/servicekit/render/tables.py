@@ -2,10 +2,10 @@
 
 A model's text is the model author's, and may hold anything: escape sequences that
 retitle or clear a terminal, line breaks that break a table, Markdown or HTML markup.
-:func:`plain_text` keeps a value on one line and shows control characters escaped (as
-error messages do); :func:`markdown_text` also escapes Markdown's markup; HTML is
-escaped by :func:`escape_html`; a CSV cell that a spreadsheet would run as a formula is
-quoted by :func:`csv_cell`.
+``plain_text()`` keeps a value on one line and shows control characters escaped (as
+error messages do); ``markdown_text()`` also escapes Markdown's markup; HTML is
+escaped by ``escape_html()``; a CSV cell that a spreadsheet would run as a formula is
+prefixed with ``'`` by ``servicekit.render.csv.spreadsheet_safe``.
 
 Examples
 --------
@@ -26,7 +26,6 @@ import re
 from collections.abc import Iterable, Sequence
 
 __all__ = [
-    "csv_cell",
     "escape_html",
     "html_table",
     "markdown_cell",
@@ -45,8 +44,6 @@ _SPACING = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029")
 #: Characters Markdown reads as markup anywhere in a line (a value never starts a line,
 #: and ``>`` is markup only there, or closing a tag that ``<``, escaped, cannot open).
 _MARKDOWN = re.compile(r"([\\`*_\[\]<|~])")
-#: A CSV cell starting with one of these is run as a formula by spreadsheets.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -87,20 +84,6 @@ def markdown_text(value: object) -> str:
     return _MARKDOWN.sub(r"\\\1", plain_text(value))
 
 
-def csv_cell(value: object) -> object:
-    """A cell as CSV writes it: text that a spreadsheet would run as a formula (starting
-    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``.
-
-    Examples
-    --------
-    >>> csv_cell("=HYPERLINK(1)"), csv_cell("cashier"), csv_cell(-1)
-    ("'=HYPERLINK(1)", 'cashier', -1)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
 def text_table(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -110,7 +93,7 @@ def text_table(
 ) -> str:
     """Rows as aligned columns under ``headers``; columns in ``right`` align right.
 
-    Each cell is :func:`plain_text`, its runs of spaces made one.
+    Each cell is ``plain_text()``, its runs of spaces made one.
     """
     text_rows = [[" ".join(plain_text(cell).split()) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
@@ -135,7 +118,7 @@ def escape_html(value: object) -> str:
 
 
 def markdown_cell(value: object) -> str:
-    """Text safe in a Markdown table cell: :func:`markdown_text`, spaces made one."""
+    """Text safe in a Markdown table cell: ``markdown_text()``, spaces made one."""
     return " ".join(markdown_text(value).split())
 
 

@@ -1,7 +1,7 @@
 """Plain text for people: every answer as the command line prints it.
 
 Aligned columns, sentences, no Python reprs. Every value taken from a model goes through
-:func:`~servicekit.render.tables.plain_text`: a name holding escape sequences or line
+``plain_text()``: a name holding escape sequences or line
 breaks prints as written, on its line, and never acts on the reader's terminal.
 
 Examples
@@ -17,30 +17,44 @@ Upstream of pickup: 2 nodes
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from servicekit._words import plural
-from servicekit.chain.results import Reach, Suspect
+from servicekit._words import listed, plural
+from servicekit.chain.results import Reach, Root, Suspect
 from servicekit.culture.audit import Finding
+from servicekit.culture.diff import FieldChange, HandoffChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
 from servicekit.culture.report import NEAREST, Report, TouchpointReport
+from servicekit.evidence.attribution import Attribution
+from servicekit.evidence.conformance import Conformance, HandoffCount
+from servicekit.model.data import entity_data
+from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import SEVERITIES
+from servicekit.render.rows import assigned_to, complaint_count, handoff_of, percent
 from servicekit.render.tables import markdown_text, plain_text, text_table
 
 __all__ = [
     "SOURCE_SYMBOLS",
+    "attribution_text",
+    "conformance_text",
     "coverage_text",
     "critical_text",
+    "diff_text",
     "findings_text",
     "guide_lines",
     "guide_text",
+    "handoff_line",
+    "never_served_warnings",
     "reaches_text",
     "report_lines",
     "report_text",
+    "selection_text",
+    "shown_value",
     "suspects_text",
     "valid_text",
 ]
@@ -98,12 +112,36 @@ def _names(items: Iterable[str], most: int | None = None, total: int | None = No
     return f"{text}, and {left} more" if left > 0 else text
 
 
-def _score(value: float | None) -> str:
-    """A score as the tables show it; an unrated suspect (no score) as ``-``."""
-    return "-" if value is None else f"{value:.4f}"
-
-
 # --- the model ------------------------------------------------------------------------------
+
+
+def never_served_warnings(model: ServiceModel) -> list[str]:
+    """``file:line:column: warning: ...`` for each required hand-off that can never be served.
+
+    Placed where the giving role is written (``<model>`` for a model built in Python).
+
+    Examples
+    --------
+    >>> from servicekit import Handoff, Role, ServiceModel
+    >>> model = ServiceModel(roles=[
+    ...     Role(id="desk", serves=["approver"]),
+    ...     Role(id="approver", serves=[Handoff(to="desk", required=True)]),
+    ...     Role(id="caller", serves=["desk"]),
+    ... ])
+    >>> print(never_served_warnings(model)[0])
+    <model>: warning: the required hand-off from 'approver' to 'desk' can never be served: 'approver' is never served, so 'desk' waits for ever; if one role both asks for an approval and waits for it, those are two activities: model them as two roles, or make the hand-off not required
+    """  # noqa: E501
+    lines = []
+    for giver, receiver in model.chain.never_served():
+        where = model.sources.get(giver)
+        location = str(where) if where is not None else "<model>"
+        lines.append(
+            f"{location}: warning: the required hand-off from {giver!r} to {receiver!r} can "
+            f"never be served: {giver!r} is never served, so {receiver!r} waits for ever; "
+            "if one role both asks for an approval and waits for it, those are two "
+            "activities: model them as two roles, or make the hand-off not required"
+        )
+    return lines
 
 
 def valid_text(path: str, model: ServiceModel) -> str:
@@ -126,29 +164,75 @@ def reaches_text(title: str, node: str, reaches: Sequence[Reach]) -> str:
 
 
 def critical_text(
-    node: str, critical: Sequence[str], kinds: Mapping[str, str] | None = None
+    node: str,
+    critical: Sequence[str],
+    kinds: Mapping[str, str] | None = None,
+    roots: Sequence[Root] = (),
+    *,
+    declared: str | None = None,
+    served: bool = True,
 ) -> str:
-    """The single points of failure of ``node``, nearest first."""
+    """The necessary nodes of ``node``, nearest first, then where its work starts.
+
+    ``declared`` is why ``node`` is itself a declared root (``feeds``, ``starts``), if
+    it is; ``served`` whether it is served at all.
+    """
     node = plain_text(node)
-    if not critical:
-        return f"Critical for {node}: none (no single node lies on every path into it)"
-    head = f"Critical for {node}: {plural(len(critical), 'single point')} of failure, nearest first"
-    rows = [[i, (kinds or {}).get(c, ""), c] for i, c in enumerate(critical, start=1)]
-    return head + "\n" + text_table(["#", "kind", "id"], rows, right=[0])
+    if critical:
+        head = (
+            f"Critical for {node}: {plural(len(critical), 'single point')} of failure, "
+            "nearest first"
+        )
+        rows = [[i, (kinds or {}).get(c, ""), c] for i, c in enumerate(critical, start=1)]
+        text = head + "\n" + text_table(["#", "kind", "id"], rows, right=[0])
+    elif declared is not None:
+        text = f"Critical for {node}: none (work starts here: it is declared by {declared})"
+    elif not served:
+        text = (
+            f"Critical for {node}: none ({node} is never served: nothing starts its work, or "
+            "a required hand-off it needs never comes; run servicekit validate)"
+        )
+    else:
+        text = f"Critical for {node}: none (no single node lies on every path into it)"
+    if roots:
+        starts = ", ".join(f"{plain_text(r.id)} ({r.why})" for r in roots)
+        text += "\n" + textwrap.fill(
+            f"Work reaching it starts at: {starts}",
+            width=88,
+            subsequent_indent="  ",
+            break_on_hyphens=False,
+        )
+    return text
+
+
+def _score(suspect: Suspect) -> str:
+    return "unrated" if suspect.score is None else f"{suspect.score:.4f}"
+
+
+def _rate(suspect: Suspect) -> str:
+    return "unknown" if suspect.rate is None else percent(suspect.rate)
 
 
 def _suspect_rows(suspects: Iterable[Suspect]) -> list[list[object]]:
     return [
-        [_score(s.score), s.category or "-", s.fail_point, f"{s.role} -> {s.receiver}", s.distance]
+        [
+            _score(s),
+            _rate(s),
+            percent(s.escape),
+            s.category or "-",
+            s.fail_point,
+            handoff_of(s),
+            s.distance,
+        ]
         for s in suspects
     ]
 
 
-_SUSPECT_HEADER = ["score", "category", "fail point", "hand-off", "distance"]
+_SUSPECT_HEADER = ["score", "rate", "escape", "category", "fail point", "hand-off", "distance"]
 
 
 def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None = None) -> str:
-    """Suspects for a defect seen at ``node``, most likely first."""
+    """Suspects for a defect seen at ``node``, most likely first; unrated ones say so."""
     what = f"{plain_text(category)} defects" if category else "defects"
     node = plain_text(node)
     if not suspects:
@@ -156,7 +240,19 @@ def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None =
     head = (
         f"Suspects for {what} at {node}: {plural(len(suspects), 'fail point')}, most likely first"
     )
-    return head + "\n" + text_table(_SUSPECT_HEADER, _suspect_rows(suspects), right=[0, 4])
+    unrated = sum(1 for s in suspects if s.score is None)
+    if unrated == len(suspects):
+        head += (
+            "\n(unrated: no rate is known, so they are ranked by how likely each defect is to "
+            "escape to here)"
+        )
+    elif unrated:
+        head += (
+            f"\n({unrated} unrated: {'its' if unrated == 1 else 'their'} rate is not known, so "
+            f"{'it comes' if unrated == 1 else 'they come'} after the rated ones, ranked by how "
+            "likely the defect is to escape to here)"
+        )
+    return head + "\n" + text_table(_SUSPECT_HEADER, _suspect_rows(suspects), right=[0, 1, 2, 6])
 
 
 # --- culture --------------------------------------------------------------------------------
@@ -174,10 +270,18 @@ def coverage_text(coverage: Coverage) -> str:
         parts = [role.ljust(width)]
         for principle, source in zip(principles, cells, strict=True):
             symbol = SOURCE_SYMBOLS[source] if source else "."
+            if source and principle in coverage.limited_to:
+                symbol += "f"
             parts.append(symbol.center(len(principle)))
         lines.append("  ".join(parts).rstrip())
     lines.append("")
     lines.extend(_LEGEND)
+    if coverage.limited_to:
+        lines.append("  f  for some customers only:")
+        for principle, customers in coverage.limited_to.items():
+            lines.append(
+                f"       {plain_text(principle)}: {', '.join(plain_text(c) for c in customers)}"
+            )
     if coverage.uncovered_roles:
         lines.append("No principle applies to: " + _names(coverage.uncovered_roles))
     return "\n".join(lines) + "\n"
@@ -237,6 +341,8 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
         lines.append(f"{bullet}no principle applies to {named(role)}")
     for principle, why in zip(card.principles, card.applicability, strict=True):
         text = f"{bullet}{named(principle)}, {_WHY[why.source]}"
+        if principle.for_ is not None:
+            text += f", for {', '.join(clean(c) for c in principle.for_)}"
         if principle.statement:
             text += f": {clean(principle.statement)}"
         lines.append(text)
@@ -253,11 +359,22 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
     if card.suspects:
         lines += heading("Most likely causes upstream")
         for s in card.suspects:
-            score = "unrated" if s.score is None else f"score {s.score:.4f}"
+            if s.touchpoint is None:
+                where = f"in the hand-off from {clean(s.role)} to {clean(s.receiver)}"
+            elif s.receiver is None:
+                where = f"at this touchpoint, served by {clean(s.role)}"
+            else:
+                where = (
+                    f"made at {clean(s.touchpoint)} (served by {clean(s.role)}), "
+                    f"passed on to {clean(s.receiver)}"
+                )
+            if s.score is None:
+                how = f"rate unknown, {percent(s.escape)} of such defects get this far"
+            else:
+                how = f"score {s.score:.4f}"
+            steps = "here" if s.distance == 0 else f"{plural(s.distance, 'step')} upstream"
             lines.append(
-                f"{bullet}{clean(s.fail_point)} ({clean(s.category)}) in the hand-off from "
-                f"{clean(s.role)} to {clean(s.receiver)} ({score}, "
-                f"{plural(s.distance, 'step')} upstream)"
+                f"{bullet}{clean(s.fail_point)} ({clean(s.category)}) {where} ({how}, {steps})"
             )
     return lines
 
@@ -322,9 +439,7 @@ def _touchpoint_lines(part: TouchpointReport) -> Iterator[str]:
         )
     elif suspects:
         yield "  likeliest origins of a complaint here:"
-        rows = [
-            [_score(s.score), s.category or "-", s.fail_point, s.role, s.distance] for s in suspects
-        ]
+        rows = [[_score(s), s.category or "-", s.fail_point, s.role, s.distance] for s in suspects]
         yield text_table(
             ["score", "category", "fail point", "made by", "distance"],
             rows,
@@ -372,3 +487,412 @@ def report_lines(report: Report) -> Iterator[str]:
 def report_text(report: Report) -> str:
     """The service report for people."""
     return "\n".join(report_lines(report))
+
+
+# --- selections and diffs (working with models over time) -----------------------------------
+
+
+def selection_text(
+    selector: str, selected: Sequence[str], kinds: Mapping[str, str], exclude: str | None = None
+) -> str:
+    """``Selected by SELECTOR: N nodes`` then a kind / id table, in the selection's order.
+
+    Examples
+    --------
+    >>> print(selection_text("2+pickup", ["cashier", "pickup"],
+    ...                      {"cashier": "role", "pickup": "touchpoint"}))
+    Selected by 2+pickup: 2 nodes
+      kind        id
+      role        cashier
+      touchpoint  pickup
+    """
+    by = selector if exclude is None else f"{selector}, excluding {exclude}"
+    head = f"Selected by {by}: {plural(len(selected), 'node')}"
+    if not selected:
+        return head
+    return head + "\n" + text_table(["kind", "id"], [[kinds[n], n] for n in selected])
+
+
+def shown_value(value: object) -> str:
+    """A field's value as a reviewer reads it: strings quoted, lists and mappings inline.
+
+    Examples
+    --------
+    >>> from servicekit import FailPoint
+    >>> shown_value("pre-treated garment"), shown_value(0.04), shown_value(None)
+    ('"pre-treated garment"', '0.04', '(none)')
+    >>> shown_value(FailPoint(id="wrong-tag", category="lost-item", rate=0.01))
+    '{id: wrong-tag, category: lost-item, rate: 0.01}'
+    """
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"{value:.12g}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    if isinstance(value, Entity):
+        parts = [
+            f"{key}: {inner if isinstance(inner, str) else shown_value(inner)}"
+            for key, inner in entity_data(value).items()
+        ]
+        return "{" + ", ".join(parts) + "}"
+    return str(value)
+
+
+def _indented(text: str, indent: str, width: int = 88) -> str:
+    """``text`` wrapped at ``width``, its first line at ``indent``, the rest two further in."""
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _field_lines(fields: Iterable[FieldChange], indent: str) -> list[str]:
+    return [
+        _indented(f"{f.path}: {shown_value(f.old)} -> {shown_value(f.new)}", indent) for f in fields
+    ]
+
+
+_MARKS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _counted(items: Iterable[str]) -> str:
+    """``1 added, 2 changed``: how many of each status, in the order added, removed, changed."""
+    found = list(items)
+    return ", ".join(f"{found.count(s)} {s}" for s in _MARKS if s in found)
+
+
+def _score_value(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def handoff_line(change: HandoffChange) -> str:
+    """``presser -> spotter: returned garment``: a hand-off as a diff names it."""
+    item = f": {change.handoff.item}" if change.handoff.item else ""
+    return f"{change.giver} -> {change.receiver}{item}"
+
+
+def diff_text(change: ModelDiff) -> str:
+    """The diff as a review comment: what changed, then what it does to the chain and audit."""
+    lines = [f"Changes from {change.old_label} to {change.new_label}"]
+    if change.model:
+        lines += ["", "Model"]
+        lines += _field_lines(change.model, "  ")
+    if change.entities:
+        lines += ["", f"Entities ({_counted(e.status for e in change.entities)})"]
+        for entity in change.entities:
+            lines.append(f"  {_MARKS[entity.status]} {entity.kind} {entity.id}")
+            lines += _field_lines(entity.fields, "      ")
+    if change.handoffs:
+        lines += ["", f"Hand-offs ({_counted(h.status for h in change.handoffs)})"]
+        for handoff in change.handoffs:
+            lines.append(f"  {_MARKS[handoff.status]} {handoff_line(handoff)}")
+            lines += _field_lines(handoff.fields, "      ")
+    lines.append("")
+    if not change.touchpoints:
+        lines.append("Touchpoints: no touchpoint's upstream, critical set or suspects changed.")
+    else:
+        lines.append(f"Touchpoints ({plural(len(change.touchpoints), 'changed', 'changed')})")
+    for part in change.touchpoints:
+        lines.append(f"  {part.touchpoint}")
+        for title, entered, left in (
+            ("upstream", part.entered, part.left),
+            ("critical", part.critical_entered, part.critical_left),
+        ):
+            if entered or left:
+                moved = [f"+ {n}" for n in entered] + [f"- {n}" for n in left]
+                lines.append(_indented(f"{title}: " + "; ".join(moved), "    "))
+        if part.suspects:
+            lines.append("    suspects whose score changed:")
+            rows = [
+                [
+                    _score_value(s.old),
+                    _score_value(s.new),
+                    s.fail_point,
+                    f"{s.role} -> {s.receiver}",
+                    s.category,
+                ]
+                for s in part.suspects
+            ]
+            header = ["old", "new", "fail point", "hand-off", "category"]
+            lines.append(text_table(header, rows, indent="      ", right=[0, 1]))
+    lines.append("")
+    new, resolved = change.new_findings, change.resolved_findings
+    if not new and not resolved:
+        lines.append("Audit: no new findings, none resolved.")
+    else:
+        lines.append(f"Audit ({plural(len(new), 'new finding')}, {len(resolved)} resolved)")
+        for finding in new:
+            lines.append(f"  new  {finding.severity.upper()}  {finding.subject}  ({finding.rule})")
+            lines.append(_indented(f"Why it matters: {finding.message}", "    "))
+            lines.append(_indented(f"What to do: {finding.hint}", "    "))
+        for finding in resolved:
+            lines.append(
+                f"  resolved  {finding.severity.upper()}  {finding.subject}  ({finding.rule})"
+            )
+    lines.append("")
+    if not change:
+        lines.append("No differences.")
+    else:
+        parts = [
+            plural(len(change.entities), "entity", "entities"),
+            plural(len(change.handoffs), "hand-off"),
+            plural(len(change.touchpoints), "touchpoint"),
+        ]
+        lines.append(
+            f"In all: {', '.join(parts)} changed; "
+            f"{plural(len(new), 'new finding')}, {len(resolved)} resolved."
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def _share(part: float, whole: float) -> str:
+    return percent(part / whole) if whole else "-"
+
+
+def _front_line(found: Attribution) -> dict[str, int]:
+    """The front-line roles serving where the complaints were heard, and how many each heard."""
+    heard: dict[str, int] = {}
+    if found.model is None:
+        return heard
+    for group in found.groups:
+        role = found.model.touchpoints[group.touchpoint].role
+        heard[role] = heard.get(role, 0) + group.count
+    return dict(sorted(heard.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _sentence(text: str, width: int = 88) -> list[str]:
+    return textwrap.wrap(text, width=width, break_on_hyphens=False)
+
+
+def _conclusion(found: Attribution) -> list[str]:
+    """Whose work to train, in a sentence or two: the top role, the gaps, the systems."""
+    lines: list[str] = []
+    total = found.complaints
+    heard = _front_line(found)
+    if found.by_role and heard:
+        top = found.by_role[0]
+        front = next(iter(heard))
+        made = {r.role: r.complaints for r in found.by_role}
+        theirs = made.get(front, 0.0)
+        if top.role not in heard and theirs < top.complaints:
+            lines += _sentence(
+                f"Train the {top.role}, not the {front}: {_share(top.complaints, total)} of the "
+                f"complaints come from the {top.role}'s work, "
+                + (_share(theirs, total) if theirs else "none")
+                + f" from the {front}'s."
+            )
+    gaps = found.gaps
+    if gaps:
+        names = listed(r.role for r in gaps)
+        lines += _sentence(
+            f"Training gaps: {names} "
+            + ("has" if len(gaps) == 1 else "have")
+            + " complaints from their work and no programme reaching them."
+        )
+    systems = [r for r in found.by_role if r.kind == "system"]
+    if systems:
+        lines += _sentence(
+            f"Systems: {listed(r.role for r in systems)}: complaints come from their work; "
+            "fix the system, do not train it."
+        )
+    return lines
+
+
+def attribution_text(found: Attribution) -> str:
+    """Complaints attributed to upstream work, for a service manager: whose work to train.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> found = servicekit.load_example().attribute(
+    ...     [{"touchpoint": "pickup", "category": "stain", "count": "8"}])
+    >>> print(attribution_text(found).splitlines()[3])
+    Train the spotter, not the cashier: 100% of the complaints come from the spotter's work,
+    """
+    total = found.complaints
+    assigned = found.assigned
+    lines = [
+        f"Complaints: {total:,} in {plural(len(found.groups), 'group')} "
+        "(touchpoint, category, customer)"
+    ]
+    possible_only = sum(g.count for g in found.groups if not g.assigned and g.possible)
+    summary = f"  traced to upstream work: {complaint_count(assigned)}"
+    if possible_only:
+        summary += f"; with possible causes only (rates unknown): {possible_only:,}"
+    summary += f"; unexplained: {found.unexplained:,}"
+    lines.append(summary)
+    conclusion = _conclusion(found)
+    if conclusion:
+        lines += ["", *conclusion]
+    if found.by_role:
+        lines += ["", "Whose work the complaints come from, most first:"]
+        rows = [
+            [
+                complaint_count(r.complaints),
+                _share(r.complaints, total),
+                r.role,
+                r.kind,
+                r.department or "-",
+                ", ".join(r.programs) or ("none (training gap)" if r.gap else "none"),
+            ]
+            for r in found.by_role
+        ]
+        lines.append(
+            text_table(
+                ["complaints", "share", "role", "kind", "department", "programmes reaching it"],
+                rows,
+                right=[0, 1],
+            )
+        )
+        lines += ["", "By fail point:"]
+        lines.append(
+            text_table(
+                ["complaints", "fail point", "made by"],
+                [
+                    [complaint_count(f.complaints), f.fail_point, f.role]
+                    for f in found.by_fail_point
+                ],
+                right=[0],
+            )
+        )
+        lines += ["", "By department:"]
+        lines.append(
+            text_table(
+                ["complaints", "department"],
+                [
+                    [complaint_count(d.complaints), d.department or "(none)"]
+                    for d in found.by_department
+                ],
+                right=[0],
+            )
+        )
+    lines += ["", "Groups, most complaints first:"]
+    lines.append(
+        text_table(
+            ["count", "touchpoint", "category", "customer", "assigned to"],
+            [
+                [g.count, g.touchpoint, g.category, g.customer or "-", assigned_to(g)]
+                for g in found.groups
+            ],
+            right=[0],
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def conformance_text(found: Conformance) -> str:
+    """What a hand-off log shows of the designed chain, the undocumented hand-offs first.
+
+    Examples
+    --------
+    >>> import servicekit
+    >>> log = [{"case:concept:name": "c", "org:role": r, "time:timestamp": f"2024-01-01T0{n}"}
+    ...        for n, r in enumerate(["presser", "spotter", "cleaner"])]
+    >>> print(conformance_text(servicekit.load_example().conformance(log)).splitlines()[0])
+    Hand-off log: 1 case, 3 events, 2 observed hand-offs
+    """
+    observed = sum(h.count for h in found.designed) + sum(h.count for h in found.undocumented)
+    lines = [
+        f"Hand-off log: {plural(found.cases, 'case')}, {plural(found.events, 'event')}, "
+        f"{plural(observed, 'observed hand-off')}"
+    ]
+    if found.fitness is None:
+        lines.append("Fitness: none (the log shows no hand-off)")
+    else:
+        lines.append(
+            f"Fitness: {found.fitness:.3g} ({percent(found.fitness)} of the observed hand-offs "
+            "are designed)"
+        )
+    shares = {(s.from_, s.to): s.share for s in found.shares}
+
+    def counted(items: Sequence[HandoffCount], examples: bool) -> str:
+        header = ["count", "cases", "share", "hand-off"]
+        rows: list[list[object]] = [
+            [h.count, h.cases, percent(shares[h.from_, h.to]), f"{h.from_} -> {h.to}"]
+            for h in items
+        ]
+        if examples:
+            header.append("examples")
+            for row, h in zip(rows, items, strict=True):
+                row.append(", ".join(h.examples))
+        return text_table(header, rows, right=[0, 1, 2])
+
+    lines.append("")
+    if found.undocumented:
+        lines.append("Undocumented: observed hand-offs the model does not have, most first")
+        lines.append(counted(found.undocumented, examples=True))
+    else:
+        lines.append("Undocumented: none (every observed hand-off is designed)")
+    lines += [""]
+    if found.designed:
+        lines.append("Designed and observed, most first:")
+        lines.append(counted(found.designed, examples=False))
+    else:
+        lines.append("Designed and observed: none")
+    if found.unobserved:
+        lines.append("")
+        lines.append(
+            _wrapped(
+                "Designed, never observed",
+                ", ".join(f"{h.from_} -> {h.to}" for h in found.unobserved),
+            ).strip()
+        )
+    lines.append("")
+    rework = found.rework
+    if rework.count:
+        lines.append(
+            f"Rework (hand-offs into a role seen earlier in the case): "
+            f"{plural(rework.count, 'hand-off')} in {plural(rework.cases, 'case')}"
+        )
+        lines.append(
+            text_table(
+                ["count", "hand-off"],
+                [[p.count, f"{p.from_} -> {p.to}"] for p in rework.pairs],
+                right=[0],
+            )
+        )
+    else:
+        lines.append("Rework: none")
+    if found.unknown_roles:
+        lines.append("")
+        lines.append(
+            _wrapped(
+                f"Roles the model does not have (left out: {plural(found.left_out, 'hand-off')})",
+                ", ".join(f"{r.role} ({plural(r.events, 'event')})" for r in found.unknown_roles),
+            ).strip()
+        )
+    if found.customers:
+        lines += ["", "By customer:"]
+        rows: list[list[object]] = []
+        for customer, answer in found.customers.items():
+            undocumented = ", ".join(
+                f"{h.from_} -> {h.to} ({h.count})" for h in answer.undocumented[:2]
+            )
+            if len(answer.undocumented) > 2:
+                undocumented += f" and {len(answer.undocumented) - 2} more"
+            rows.append(
+                [
+                    customer,
+                    answer.cases,
+                    "-" if answer.fitness is None else f"{answer.fitness:.3g}",
+                    undocumented or "none",
+                ]
+            )
+        lines.append(
+            text_table(["customer", "cases", "fitness", "undocumented"], rows, right=[1, 2])
+        )
+    return "\n".join(lines) + "\n"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from servicekit.cli.common import load_model
+from servicekit.cli.common import load_model, selection
 from servicekit.cli.output import write, write_json
+from servicekit.culture.selection import coverage_of
 from servicekit.render.csv import coverage_csv
 from servicekit.render.json import coverage_json
 from servicekit.render.markdown import coverage_markdown
@@ -13,7 +14,11 @@ from servicekit.render.text import coverage_text
 
 
 def run(args: argparse.Namespace) -> int:
-    matrix = load_model(args.model).coverage()
+    model = load_model(args.model)
+    matrix = model.coverage()
+    selected = selection(model, args.select)
+    if selected is not None:
+        matrix = coverage_of(matrix, selected)
     if args.format == "json":
         write_json(coverage_json(matrix))
     elif args.format == "csv":

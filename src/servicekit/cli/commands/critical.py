@@ -1,4 +1,4 @@
-"""``servicekit critical MODEL NODE``: the nodes every path into NODE passes through."""
+"""``servicekit critical MODEL NODE``: what NODE cannot be served without, and its roots."""
 
 from __future__ import annotations
 
@@ -12,9 +12,19 @@ from servicekit.render.text import critical_text
 
 def run(args: argparse.Namespace) -> int:
     chain = load_model(args.model).chain
-    found = chain.critical(args.node)
+    customer = args.customer
+    found = chain.critical(args.node, customer=customer)
     if args.format == "json":
-        write_json(critical_json(args.node, found))
+        write_json(critical_json(found))
     else:
-        write(critical_text(args.node, found, {c: chain.kind(c) for c in found}))
+        write(
+            critical_text(
+                args.node,
+                found,
+                {c: found.kind(c) for c in found},
+                found.roots,
+                declared=chain.declared(args.node, customer=customer),
+                served=chain.served(args.node, customer=customer),
+            )
+        )
     return 0

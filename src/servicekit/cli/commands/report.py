@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from servicekit.cli.common import load_model
+from servicekit.cli.common import load_model, selection
 from servicekit.cli.output import write_json_chunks, write_lines
 from servicekit.culture.report import build
 from servicekit.readwrite.load import example_path
@@ -17,7 +17,9 @@ def run(args: argparse.Namespace) -> int:
     bundled = path is None
     if bundled:
         path = str(example_path())
-    report = build(load_model(path), path=path, bundled=bundled, top=args.top)
+    model = load_model(path)
+    selected = selection(model, args.select)
+    report = build(model, path=path, bundled=bundled, top=args.top, select=selected)
     # Written a touchpoint at a time, as the report works it out.
     if args.format == "json":
         write_json_chunks(report_json_chunks(report))

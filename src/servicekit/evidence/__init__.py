@@ -1,0 +1,1 @@
+"""Evidence: complaints and hand-off logs, read strictly and related to the chain."""
