@@ -705,7 +705,7 @@ def test_front_line_only_hint_keeps_to_the_audience_touchpoints() -> None:
         + "programs: [{id: pr, audience: {roles: [clerk]}}]\n"
     )
     (finding,) = [f for f in model.audit() if f.rule == "front-line-only-program"]
-    assert "the baker." in finding.hint
+    assert finding.hint.endswith("such as role 'baker'.")
     assert "helper" not in finding.hint
 
 
