@@ -705,7 +705,7 @@ def test_front_line_only_hint_keeps_to_the_audience_touchpoints() -> None:
         + "programs: [{id: pr, audience: {roles: [clerk]}}]\n"
     )
     (finding,) = [f for f in model.audit() if f.rule == "front-line-only-program"]
-    assert "the baker." in finding.hint
+    assert finding.hint.endswith("such as role 'baker'.")
     assert "helper" not in finding.hint
 
 
@@ -718,7 +718,7 @@ def test_front_line_only_hint_names_back_office_roles_only() -> None:
         + "programs: [{id: pr, audience: {roles: [clerk]}}]\n"
     )
     (finding,) = [f for f in model.audit() if f.rule == "front-line-only-program"]
-    assert finding.hint.endswith("such as the baker.")
+    assert finding.hint.endswith("such as role 'baker'.")
     assert "greeter" not in finding.hint
 
 
@@ -726,7 +726,7 @@ def test_key_person_names_the_touchpoints_it_stops() -> None:
     """The finding says who is alone and which touchpoints stop without them."""
     model = servicekit.loads(SHOP.replace("department: back,", "headcount: 1, department: back,"))
     (finding,) = [f for f in model.audit() if f.rule == "key-person"]
-    assert finding.message.startswith("One person holds the baker, with no backup")
+    assert finding.message.startswith("One person holds role 'baker', with no backup")
     assert "for counter needs this role" in finding.message
     assert "backup" in finding.hint
 
@@ -763,7 +763,7 @@ def test_managers_message_names_every_missing_manager() -> None:
         + "programs: [{id: pr, audience: {roles: [clerk]}}]\n"
     )
     (finding,) = [f for f in model.audit() if f.rule == "managers-not-included"]
-    assert "their managers, the owner and board," in finding.message
+    assert "their managers, roles 'owner' and 'board'," in finding.message
     assert finding.subject == "pr"
 
 
@@ -771,7 +771,7 @@ def test_managers_message_with_one_manager() -> None:
     """One missing manager is named in the singular."""
     model = servicekit.loads(SHOP + "programs: [{id: pr, audience: {roles: [clerk]}}]\n")
     (finding,) = [f for f in model.audit() if f.rule == "managers-not-included"]
-    assert "leaves out their manager, the owner," in finding.message
+    assert "leaves out their manager, role 'owner'," in finding.message
 
 
 def test_long_lists_are_shortened() -> None:
@@ -781,7 +781,7 @@ def test_long_lists_are_shortened() -> None:
     program = Program(id="pr", audience=Audience(roles=[f"r{i}" for i in range(9)]))
     model = ServiceModel(roles=roles, touchpoints=touchpoints, programs=[program])
     (finding,) = [f for f in model.audit() if f.rule == "front-line-only-program"]
-    assert "the r0, r1, r2, r3 and 5 more" in finding.message
+    assert "roles 'r0', 'r1', 'r2', 'r3' and 5 more" in finding.message
 
 
 # --- settings --------------------------------------------------------------------------

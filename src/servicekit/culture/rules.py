@@ -96,10 +96,13 @@ def _upper_first(text: str) -> str:
 
 def _roles(model: ServiceModel, ids: Iterable[str]) -> str:
     """Roles, listed: ``the Cashier and Counter clerk``; unnamed ones by id:
-    ``the Cashier and role 'runner'``."""
+    ``roles 'runner' and 'clerk'``, or ``the Cashier and role 'runner'`` when mixed."""
     roles = [model.roles[r] for r in ids]
     if all(r.name for r in roles):
         return "the " + _listed([r.name for r in roles]) if roles else ""
+    if not any(r.name for r in roles):
+        quoted = [repr(r.id) for r in roles]
+        return f"role {quoted[0]}" if len(quoted) == 1 else "roles " + _listed(quoted)
     return _listed([_role(r) for r in roles])
 
 
