@@ -905,7 +905,7 @@ class ServiceChain:
         A mapping from touchpoint id to a read-only, set-like ``UpstreamSet``
         equal to the ids ``upstream()`` gives. Sets are held as bitsets over the
         chain's strongly-connected components, never as millions of entries. When
-        those bitsets would pass 256 MiB (touchpoints x components > 2**31, around
+        those bitsets would pass 256 MiB (touchpoints x components > ``2**31``, around
         half a million nodes), the pass runs in slices of 65,536 components and
         keeps only each set's size; a set's bitset is then built when first read.
 
