@@ -33,12 +33,12 @@ RUNS = {
             "trace": ["pickup"],
             "guide": ["wedding-dress-stain"],
             "select": ["+pickup"],
-            "diff": [EXAMPLE],
             "attribute": [str(EVIDENCE / "dry-cleaner-complaints.csv")],
             "conform": [str(EVIDENCE / "dry-cleaner-log.csv")],
         }.get(command.name, [])
         for command in COMMANDS
     },
+    "diff": ["diff", EXAMPLE, EXAMPLE],
     "report-json": ["report", "--format", "json"],
     "help": ["--help"],
     "version": ["--version"],

@@ -154,7 +154,9 @@ def test_report_traces_within_a_budget_of_the_chain(monkeypatch: pytest.MonkeyPa
         assert len(part.upstream) == report.NEAREST
         assert part.critical_count == len(model.chain.critical(part.touchpoint.id))
     text = built.to_text()
-    assert "not ranked in this report (servicekit trace MODEL t039 ranks them)" in text
+    assert re.search(
+        r"not ranked in this report\s+\(servicekit trace MODEL t039 ranks them\)", text
+    )
     assert f"suspects are ranked for the first {built.touchpoints.ranked} touchpoints" in text
     data = built.to_json()
     assert [t["suspects_ranked"] for t in data["touchpoints"]] == [
@@ -224,3 +226,49 @@ def test_report_shows_unrated_suspects(monkeypatch: pytest.MonkeyPatch) -> None:
     assert re.search(
         r"\n +unrated +unknown +100% +c +f +a -> b +1$", render_text.suspects_text("t", [unrated])
     )
+
+
+def test_an_upstream_item_never_wraps_between_its_id_and_its_distance() -> None:
+    """A long upstream list breaks between items, never inside ``id (distance)``."""
+    roles = [
+        servicekit.Role(id=f"role-number-{i}", serves=[f"role-number-{i + 1}"]) for i in range(30)
+    ]
+    roles.append(servicekit.Role(id="role-number-30"))
+    model = servicekit.ServiceModel(
+        roles=roles, touchpoints=[servicekit.Touchpoint(id="t", role="role-number-30")]
+    )
+    text = report.build(model, path="m.yaml").to_text()
+    lines = text.split("upstream, by distance: ")[1].split("\n  critical")[0].splitlines()
+    assert len(lines) > 2
+    for line in lines:
+        assert "\xa0" not in line
+        assert not re.match(r"^\s*\(\d+\)", line), line  # a distance alone on a line
+        assert not re.search(r"role-number-\d+$", line), line  # an id without its distance
+        assert len(line) <= 88
+
+
+def test_top_zero_says_the_suspects_are_not_shown(example) -> None:  # type: ignore[no-untyped-def]
+    """``--top 0`` does not claim there are no fail points upstream: it says none are shown."""
+    built = report.build(example, path="x.yaml", top=0)
+    text = built.to_text()
+    assert "no fail points upstream" not in text
+    assert "not shown (--top 0;\n    servicekit trace MODEL pickup ranks them)" in text
+    assert "Note: suspects are ranked" not in text
+    assert all(p["suspects"] == [] for p in built.to_json()["touchpoints"])
+
+
+def test_report_exits_0_with_an_error_finding_unless_asked_to_fail(tmp_path: Path) -> None:
+    """report is for reading: it exits 0 whatever the audit finds; --fail-on makes it a gate,
+    as audit is by default (exit 1 on an error finding)."""
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "servicekit: 1\nroles: [{id: clerk}, {id: lonely}]\n"
+        "touchpoints: [{id: desk, role: clerk}]\n"
+        "audit: {rules: {no-customer: error}}\n",
+        encoding="utf-8",
+    )
+    model = servicekit.load(path)
+    assert any(f.severity == "error" for f in model.audit())
+    assert main(["report", str(path)]) == 0
+    assert main(["report", str(path), "--fail-on", "error"]) == 1
+    assert main(["audit", str(path)]) == 1

@@ -147,7 +147,7 @@ class TouchpointReports(Sequence[TouchpointReport]):
         chain, node = self._chain, self._ids[number]
         critical = chain.critical(node)
         suspects = None
-        if number < self._ranked:
+        if number < self._ranked and self._top > 0:
             suspects = Suspects(chain.trace(node)[: self._top])
         return TouchpointReport(
             touchpoint=chain.model.touchpoints[node],

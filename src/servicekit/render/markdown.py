@@ -40,7 +40,7 @@ from servicekit.render.rows import (
     reach_rows,
     suspect_rows,
 )
-from servicekit.render.tables import markdown_cell, markdown_table, markdown_text
+from servicekit.render.tables import Markdown, markdown_cell, markdown_table, markdown_text
 from servicekit.render.text import guide_lines, shown_value
 
 __all__ = [
@@ -322,7 +322,7 @@ def attribution_markdown(found: Attribution) -> str:
                     r.kind,
                     r.department or "-",
                     ", ".join(r.programs) or "none",
-                    "**yes**" if r.gap else "no",
+                    Markdown("**yes**") if r.gap else "no",
                 )
                 for r in found.by_role
             ],
@@ -366,7 +366,7 @@ def conformance_markdown(found: Conformance) -> str:
             ("status", "hand-off", "count", "cases", "share", "examples"),
             [
                 (
-                    f"**{r['status']}**" if r["status"] == "undocumented" else r["status"],
+                    Markdown("**undocumented**") if r["status"] == "undocumented" else r["status"],
                     f"{r['from']} -> {r['to']}",
                     r["count"],
                     r["cases"],

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "Markdown",
     "escape_html",
     "html_table",
     "markdown_cell",
@@ -117,8 +118,24 @@ def escape_html(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+class Markdown(str):
+    """Text that is Markdown already (the renderer's own emphasis, never a model's text):
+    a table cell writes it as it is.
+
+    Examples
+    --------
+    >>> markdown_cell(Markdown("**yes**")), markdown_cell("**yes**")
+    ('**yes**', '\\\\*\\\\*yes\\\\*\\\\*')
+    """
+
+    __slots__ = ()
+
+
 def markdown_cell(value: object) -> str:
-    """Text safe in a Markdown table cell: ``markdown_text()``, spaces made one."""
+    """Text safe in a Markdown table cell: ``markdown_text()``, spaces made one; text that
+    is ``Markdown`` already is kept as it is."""
+    if isinstance(value, Markdown):
+        return " ".join(value.split())
     return " ".join(markdown_text(value).split())
 
 

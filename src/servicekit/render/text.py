@@ -87,14 +87,20 @@ _WHY = {
 SHOWN_UPSTREAM = NEAREST
 
 
+#: Joins the words of one item of a wrapped list (``cashier (1)``): never a line break.
+_TOGETHER = "\xa0"
+
+
 def _wrapped(label: str, text: str, width: int = 88) -> str:
+    """``label: text`` wrapped at ``width``; an item written with ``_TOGETHER`` between its
+    words stays on one line."""
     return textwrap.fill(
         f"{label}: {text}",
         width=width,
         initial_indent="  ",
         subsequent_indent="    ",
         break_on_hyphens=False,
-    )
+    ).replace(_TOGETHER, " ")
 
 
 def _named(entity: Any, clean: Callable[[object], str] = plain_text) -> str:
@@ -421,21 +427,27 @@ def findings_text(findings: Iterable[Finding], *, width: int = 88) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _touchpoint_lines(part: TouchpointReport) -> Iterator[str]:
-    """One touchpoint's part of the report: who serves it, what is upstream, suspects."""
+def _touchpoint_lines(part: TouchpointReport, top: int) -> Iterator[str]:
+    """One touchpoint's part of the report: who serves it, what is upstream, suspects (at
+    most ``top``)."""
     tp = part.touchpoint
     yield ""
     title = f"{plain_text(tp.id)} ({plain_text(tp.name)})" if tp.name else plain_text(tp.id)
     yield f"Touchpoint {title}"
     yield f"  served by {plain_text(tp.role)} for {_names(tp.customers)}"
-    shown = [f"{u.id} ({u.distance})" for u in part.upstream[:SHOWN_UPSTREAM]]
+    shown = [
+        f"{u.id}{_TOGETHER}({u.distance})".replace(" ", _TOGETHER)
+        for u in part.upstream[:SHOWN_UPSTREAM]
+    ]
     yield _wrapped("upstream, by distance", _names(shown, total=part.upstream_count))
     yield _wrapped("critical, nearest first", _names(part.critical, total=part.critical_count))
     suspects = part.suspects
-    if suspects is None:
-        yield (
-            "  likeliest origins of a complaint here: not ranked in this report "
-            f"(servicekit trace MODEL {plain_text(tp.id)} ranks them)"
+    ranks = f"servicekit trace MODEL {plain_text(tp.id)} ranks them".replace(" ", _TOGETHER)
+    if top == 0:
+        yield _wrapped("likeliest origins of a complaint here", f"not shown (--top 0; {ranks})")
+    elif suspects is None:
+        yield _wrapped(
+            "likeliest origins of a complaint here", f"not ranked in this report ({ranks})"
         )
     elif suspects:
         yield "  likeliest origins of a complaint here:"
@@ -467,8 +479,8 @@ def report_lines(report: Report) -> Iterator[str]:
     yield f"Holds: {counts or 'nothing'}"
     touchpoints = report.touchpoints
     for part in touchpoints:
-        yield from _touchpoint_lines(part)
-    if touchpoints.ranked < len(touchpoints):
+        yield from _touchpoint_lines(part, report.top)
+    if report.top > 0 and touchpoints.ranked < len(touchpoints):
         yield ""
         yield _wrapped(
             "Note",
