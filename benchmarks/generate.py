@@ -188,6 +188,34 @@ def model_text(nodes: int, seed: int = 0, required: float = REQUIRED) -> str:
     return "".join(out)
 
 
+def flow_text(size: int, seed: int = 0) -> str:
+    """A valid model of about ``size`` bytes written as flow lists: the adversarial shape.
+
+    Every section is one flow list on one line: customers with a long flow list of
+    one-word needs each, and roles as flow mappings, each serving the next two. Flow lists
+    of short scalars are the densest YAML there is: two or three bytes an entry.
+    """
+    rng = random.Random(seed)
+    customers: list[str] = []
+    held = 0
+    while held < size // 2:
+        needs = ", ".join(rng.choice("abcdefgh") for _ in range(40))
+        entry = f"{{id: c{len(customers)}, needs: [{needs}]}}"
+        customers.append(entry)
+        held += len(entry) + 2
+    roles: list[str] = []
+    while held < size:
+        number = len(roles)
+        entry = f"{{id: r{number}, serves: [r{number + 1}, r{number + 2}]}}"
+        roles.append(entry)
+        held += len(entry) + 2
+    roles += [f"{{id: r{len(roles)}}}", f"{{id: r{len(roles) + 1}}}"]
+    return (
+        "servicekit: 1\nname: Flow lists\n"
+        f"customers: [{', '.join(customers)}]\nroles: [{', '.join(roles)}]\n"
+    )
+
+
 # --- evidence: hand-off logs and complaints ------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import json
 import os
 import platform
 import random
@@ -44,6 +45,7 @@ import networkx as nx
 import yaml
 
 import servicekit
+from servicekit.readwrite.load import MAX_BYTES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
@@ -68,6 +70,8 @@ class Table:
         self.rows: list[tuple[str, str, str, str, str, str]] = []
         self.notes: list[str] = []
         self.ratios: dict[str, str] = {}
+        #: Seconds servicekit.load took on this size's model.
+        self.loaded = 0.0
 
     def add(
         self,
@@ -153,10 +157,15 @@ def within(seconds: float, work: Callable[[], Any]) -> tuple[float | None, Any]:
 # --- the measures -----------------------------------------------------------------------
 
 
+def load(path: Path) -> servicekit.ServiceModel:
+    """``servicekit.load`` of a generated model, whatever its size (1M is over MAX_BYTES)."""
+    return servicekit.load(path, max_bytes=max(MAX_BYTES, path.stat().st_size))
+
+
 def bench_load(table: Table, path: Path) -> tuple[servicekit.ServiceModel, float]:
     """servicekit.load vs yaml.load with the C loader, on the same file; and the load time."""
     gc.collect()
-    ours, model = timed(lambda: servicekit.load(path))
+    ours, model = timed(lambda: load(path))
     gc.collect()
     theirs, data = timed(lambda: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader))
     del data
@@ -171,6 +180,7 @@ def bench_load(table: Table, path: Path) -> tuple[servicekit.ServiceModel, float
     )
     build, _ = timed(lambda: model.chain)
     table.add("building the chain (own time)", build, None)
+    table.loaded = ours
     return model, ours
 
 
@@ -696,27 +706,75 @@ def bench_memory(table: Table, model: servicekit.ServiceModel) -> None:
     )
 
 
-LOAD_PEAK = r"""
-import gc, sys, tracemalloc, servicekit
+LOAD_RSS = r"""
+import gc, json, os, sys, servicekit
+def status(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+servicekit.loads("servicekit: 1\nroles: [{id: a, serves: [b]}, {id: b}]\n")
 gc.collect()
-tracemalloc.start()
-model = servicekit.load(sys.argv[1])
-peak = tracemalloc.get_traced_memory()[1]
+before = status("VmRSS")
+model = servicekit.load(sys.argv[1], max_bytes=1 << 40)
+peak = status("VmHWM") - before
 gc.collect()
-current = tracemalloc.get_traced_memory()[0]
-print(peak, current, len(model.roles) + len(model.touchpoints) + len(model.customers))
+held = status("VmRSS") - before
+print(json.dumps({"size": os.path.getsize(sys.argv[1]), "peak": peak, "model": held}))
 """
 
 
-def bench_load_peak(table: Table, path: Path) -> None:
-    """tracemalloc peak inside servicekit.load, in a fresh process (the loader's transients)."""
+def load_memory(path: Path) -> dict[str, int]:
+    """Peak resident memory of loading ``path`` in a fresh process (Linux's VmHWM, over
+    what the process held before), the memory its model keeps, and the file's size."""
     out = subprocess.run(
-        [sys.executable, "-c", LOAD_PEAK, str(path)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", LOAD_RSS, str(path)], check=True, capture_output=True, text=True
     ).stdout
-    peak, current, n = (int(x) for x in out.split())
+    found: dict[str, int] = json.loads(out)
+    return found
+
+
+def bench_load_memory(table: Table, path: Path, what: str) -> None:
+    """Peak memory while loading over the file's size, against the bound: 10x the file
+    plus the model built."""
+    found = load_memory(path)
+    size, peak, model = found["size"], found["peak"], found["model"]
+    bound = 10 * size + model
+    table.add(
+        f"peak memory loading {what} (resident, fresh process) vs 10x file + model",
+        peak,
+        bound,
+        "<= 1x",
+        peak <= bound,
+        unit="MB",
+        short="load memory",
+    )
     table.notes.append(
-        f"peak inside servicekit.load (tracemalloc, fresh process): {peak / 1e6:,.0f} MB, "
-        f"{peak / n:,.0f} B a node (the model it returns: {current / n:,.0f} B a node)."
+        f"loading {what}: peak {peak / size:.1f}x the file's {size / 1e6:.1f} MB; the model "
+        f"keeps {model / size:.1f}x; peak over and above the model: {(peak - model) / size:.1f}x."
+    )
+
+
+def bench_report(table: Table, model: servicekit.ServiceModel, path: Path) -> None:
+    """servicekit report's JSON, written out, vs the time servicekit.load took (the text
+    report is timed with audit and coverage)."""
+    import io
+    import json as json_module
+
+    from servicekit.culture.report import build
+    from servicekit.render.json import report_json
+
+    gc.collect()
+    took, _ = timed(
+        lambda: json_module.dump(report_json(build(model, path=str(path))), io.StringIO())
+    )
+    table.add(
+        "report (JSON, written out) vs loading the model",
+        took,
+        table.loaded,
+        "<= 1x",
+        took <= table.loaded,
+        short="report JSON",
     )
 
 
@@ -906,6 +964,7 @@ def main(argv: list[str] | None = None) -> int:
         if label != "1M":
             bench_diff(table, path, workdir, label, args.seed)
             bench_culture(table, model, load)
+            bench_report(table, model, path)
         if not args.no_evidence and label != "1M":
             bench_attribute(table, model, load, SIZES[label], args.workdir_path, args.seed)
             bench_conform(table, model, path, SIZES[label] * 10, args.workdir_path, args.seed)
@@ -913,8 +972,9 @@ def main(argv: list[str] | None = None) -> int:
             pass
         elif label != "1M":
             bench_memory(table, model)
-            bench_load_peak(table, path)
+            bench_load_memory(table, path, f"the {label} model")
         else:
+            bench_load_memory(table, path, f"the {label} model")
             table.notes.append(
                 "memory is not traced at 1M: tracemalloc over building a million entities "
                 "takes minutes (the per-node figures at 10k and 100k are flat)."
@@ -922,6 +982,15 @@ def main(argv: list[str] | None = None) -> int:
         del model
         gc.collect()
         table.notes.append(f"this size took {time.perf_counter() - size_started:.0f} s in all.")
+        tables.append(table)
+        print(table.markdown() + "\n", flush=True)
+    if not args.no_memory:
+        flow = workdir / "flow-lists-10MB.yaml"
+        if not flow.exists():
+            flow.write_text(generate.flow_text(10_000_000, args.seed), encoding="utf-8")
+        size = flow.stat().st_size / 1e6
+        table = Table(f"flow-lists: the adversarial model, written as flow lists ({size:.1f} MB)")
+        bench_load_memory(table, flow, "the flow-list model")
         tables.append(table)
         print(table.markdown() + "\n", flush=True)
     for what, startup, ok in bench_startup():

@@ -15,12 +15,17 @@ Two fenced-block languages become diagrams:
 Both become ``<pre class="sk-mermaid">``, which ``javascripts/diagrams.js``
 hands to the vendored ``mermaid.min.js``. Material for MkDocs' own Mermaid
 integration is not used: it loads Mermaid from a CDN.
+
+Pages also ask for tables generated from the model's one table of fields, with an HTML
+comment the hook replaces (``on_page_markdown``): the YAML reference's keys, and each
+entity's constructor parameters on the API reference.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -80,15 +85,35 @@ def format_servicekit_diagram(
 
 #: Where the YAML reference page shows the tables of keys, generated from the field table.
 KEY_TABLES = "<!-- servicekit: key tables -->"
+#: Where the API reference shows an entity's constructor parameters: ``fields CLASS``.
+FIELDS = re.compile(r"<!-- servicekit: fields (?P<name>\S+) -->")
+#: Any servicekit marker: one left after the replacements is a mistake in the page.
+MARKER = re.compile(r"<!-- servicekit:.*?-->")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Put the generated tables of keys where a page asks for them."""
-    if KEY_TABLES not in markdown:
-        return markdown
-    from servicekit.readwrite.schema import key_tables
+    """Put the generated tables where a page asks for them.
 
-    return markdown.replace(KEY_TABLES, key_tables())
+    ``<!-- servicekit: key tables -->`` becomes the YAML reference's tables of keys and
+    ``<!-- servicekit: fields CLASS -->`` the table of ``CLASS``'s constructor parameters.
+    An unknown class or marker stops the build: a page never silently loses a table.
+    """
+    if "<!-- servicekit:" not in markdown:
+        return markdown
+    from servicekit.readwrite.schema import field_table, key_tables
+
+    if KEY_TABLES in markdown:
+        markdown = markdown.replace(KEY_TABLES, key_tables())
+
+    def fields(match: re.Match[str]) -> str:
+        name = match["name"]
+        return f"`{name}` takes these keyword arguments:\n\n{field_table(name)}"
+
+    markdown = FIELDS.sub(fields, markdown)
+    left = MARKER.search(markdown)
+    if left is not None:
+        raise ValueError(f"{page.file.src_path}: unknown servicekit marker {left.group(0)!r}")
+    return markdown
 
 
 def on_config(config: Any) -> Any:

@@ -67,6 +67,17 @@ def test_generator_command_line_writes_the_file(generate: ModuleType, tmp_path: 
     assert servicekit.load(out).chain.graph.number_of_nodes() == 200
 
 
+def test_flow_list_model_is_valid_and_about_the_asked_size(generate: ModuleType) -> None:
+    """The adversarial flow-list model loads, about as big as asked, all on a few lines."""
+    text = generate.flow_text(200_000, seed=1)
+    assert 200_000 <= len(text.encode()) < 210_000
+    assert text.count("\n") == 4
+    model = servicekit.loads(text)
+    assert len(model.customers) > 100
+    assert all(len(c.needs) == 40 for c in model.customers.values())
+    assert model.chain.downstream("r0")
+
+
 def test_generated_model_speaks_revision_2(generate: ModuleType) -> None:
     """Declared starts, required hand-offs, segments, systems, headcounts and unrated rates."""
     model = servicekit.loads(generate.model_text(3000, seed=1, required=0.01))

@@ -12,6 +12,7 @@ Every class here keeps its data as attributes and survives ``pickle`` and
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ __all__ = [
     "EvidenceError",
     "MissingExtraError",
     "ModelError",
+    "Nearest",
     "NotInChainError",
     "OutputError",
     "Problem",
@@ -31,9 +33,11 @@ __all__ = [
     "ServicekitError",
     "UnknownIdError",
     "UsageError",
+    "clipped",
     "did_you_mean",
     "look_alike",
     "nearest",
+    "shown",
     "suggest",
 ]
 
@@ -44,6 +48,41 @@ class ServicekitError(Exception):
 
 #: The file name of problems in a model built in Python rather than loaded from a file.
 IN_PYTHON = "<model>"
+
+#: Text longer than this many characters is cut when a message shows it.
+MAX_SHOWN = 80
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """``value`` as a message quotes it: its ``repr``, cut short with its length when long.
+
+    A message must stay readable (and small) whatever the model holds: a 10 MB id is
+    shown by its first characters and its length, never echoed whole.
+
+    Examples
+    --------
+    >>> shown("runner"), shown(0.5)
+    ("'runner'", '0.5')
+    >>> shown("x" * 100_000, limit=8)
+    "'xxxxxxxx...' (100,000 characters)"
+    """
+    if isinstance(value, str) and len(value) > limit:
+        cut = repr(value[:limit])
+        return f"{cut[:-1]}...{cut[-1]} ({len(value):,} characters)"
+    return clipped(repr(value), 2 * limit)
+
+
+def clipped(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` as it is, or its first ``limit`` characters and its length when longer.
+
+    Examples
+    --------
+    >>> clipped("spotter"), clipped("ab" * 50, limit=4)
+    ('spotter', 'abab... (100 characters)')
+    """
+    if len(text) > limit:
+        return f"{text[:limit]}... ({len(text):,} characters)"
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -76,6 +115,9 @@ class Problem:
     at_key: bool = attrs.field(default=False, repr=False)
     #: For a duplicate id: the entity already holding it, and the field where it does.
     other: tuple[str, tuple[str | int, ...]] | None = attrs.field(default=None, repr=False)
+    #: How the message names an entity that has no id of its own (``a hand-off``), for an
+    #: enclosing entity to say whose it is.
+    noun: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def location(self) -> str:
@@ -102,10 +144,35 @@ class Problem:
         return attrs.evolve(self, path=path, line=line, column=column)
 
     def within(
-        self, kind: str | None, subject: str | None, field: tuple[str | int, ...]
+        self,
+        kind: str | None,
+        subject: str | None,
+        field: tuple[str | int, ...],
+        noun: str | None = None,
     ) -> Problem:
-        """The same problem, seen from an enclosing entity: ``field`` leads to this one."""
-        return attrs.evolve(self, kind=kind, subject=subject, field=(*field, *self.field))
+        """The same problem, seen from an enclosing entity: ``field`` leads to this one.
+
+        ``noun`` names the enclosing entity; a message about an entity with no id of its
+        own then says whose it is (``a hand-off of role 'spotter' needs 'to'``).
+
+        Examples
+        --------
+        >>> inner = Problem(message="a fail point needs an id", noun="a fail point")
+        >>> print(inner.within("role", "spotter", ("serves", 0), "role 'spotter'").message)
+        a fail point of role 'spotter' needs an id
+        """
+        message, named = self.message, self.noun
+        if named is not None and noun is not None and named in message:
+            named = f"{named} of {noun}"
+            message = message.replace(self.noun or "", named, 1)
+        return attrs.evolve(
+            self,
+            message=message,
+            kind=kind,
+            subject=subject,
+            field=(*field, *self.field),
+            noun=named,
+        )
 
 
 class ModelError(ServicekitError, ValueError):
@@ -208,7 +275,7 @@ class UnknownIdError(ServicekitError, KeyError):
         super().__init__(id)
 
     def __str__(self) -> str:
-        text = f"unknown {self.kind} {self.id!r}"
+        text = f"unknown {self.kind} {shown(self.id)}"
         if self.note:
             text += f" ({self.note})"
         return f"{text}; {self.hint}" if self.hint else text
@@ -337,26 +404,116 @@ class MissingExtraError(ServicekitError, ImportError):
         return (type(self), (self.package, self.extra))
 
 
-#: Above this many candidates, only those that could be a typo of the word (same first
-#: character, length within two) are compared, and at most this many of them: difflib
-#: costs a few microseconds a candidate.
-_MAX_CANDIDATES_FOR_FUZZY = 20_000
+#: Words longer than this get no "did you mean": no mistyped id is that long, and comparing
+#: a huge value with every candidate would take longer than the rest of the load.
+MAX_HINT_LENGTH = 100
+#: The characters of candidates one search compares at most (difflib costs one to three
+#: microseconds a character). Past this, only candidates that could be a typo of the word
+#: are compared: those with its first character and a length within two of its own,
+#: nearest to it in alphabetical order.
+MAX_SEARCH = 200_000
+#: Candidates looked at, at most, while choosing the nearest ones in a large pool.
+_MAX_STEPS = 400_000
+
+
+class Nearest:
+    """Suggestions from one pool of candidates, for many words: ``Nearest(ids)("runer")``.
+
+    ``budget``, a one-item list shared by several pools, is the number of characters all
+    their searches may still compare: a load gives hints until it is spent, so the hints
+    of a model with thousands of unknown ids cost seconds at most, not minutes.
+
+    Examples
+    --------
+    >>> nearest_role = Nearest(["runner", "clerk", "cashier"])
+    >>> nearest_role("runer"), nearest_role("clerc")
+    (('runner',), ('clerk',))
+    """
+
+    __slots__ = ("_budget", "_pool", "_shapes", "_size", "_sorted")
+
+    def __init__(self, candidates: Iterable[str], budget: list[int] | None = None) -> None:
+        self._pool = [c for c in candidates if isinstance(c, str) and len(c) <= MAX_HINT_LENGTH]
+        self._size = sum(map(len, self._pool))
+        self._sorted: list[str] | None = None
+        self._shapes: dict[str, str] | None = None
+        self._budget = budget
+
+    def __call__(self, word: str, n: int = 3) -> tuple[str, ...]:
+        """The candidates closest to ``word``, best first (at most ``n``)."""
+        if not isinstance(word, str) or not word or len(word) > MAX_HINT_LENGTH:
+            return ()
+        allowed = MAX_SEARCH
+        if self._budget is not None:
+            allowed = min(allowed, self._budget[0])
+            if allowed <= 0:
+                return ()
+        pool = self._pool if self._size <= allowed else self._near(word, allowed)
+        if self._budget is not None:
+            self._budget[0] -= sum(map(len, pool))
+        return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
+
+    def hint(self, word: str) -> str | None:
+        """The hint for an unknown ``word``: what a look-alike differs by, else did you mean.
+
+        Look-alikes are found through an index of the candidates' shapes, built once for
+        the pool: many words cost one lookup each.
+
+        Examples
+        --------
+        >>> Nearest(["runner", "cashier"]).hint("c\u0430shier")[:36]
+        "'cаshier' looks like 'cashier' but i"
+        """
+        if isinstance(word, str) and len(word) <= MAX_HINT_LENGTH:
+            if self._shapes is None:
+                shapes: dict[str, str] = {}
+                for candidate in self._pool:
+                    shapes.setdefault(_skeleton(candidate), candidate)
+                self._shapes = shapes
+            same = self._shapes.get(_skeleton(word))
+            if same is not None and same != word:
+                return _look_alike_hint(word, same)
+        return did_you_mean(self(word))
+
+    def _near(self, word: str, allowed: int) -> list[str]:
+        """The candidates that could be a typo of ``word``, nearest to it alphabetically,
+        up to ``allowed`` characters of them."""
+        if self._sorted is None:
+            self._sorted = sorted(set(self._pool))
+        ordered = self._sorted
+        low = bisect.bisect_left(ordered, word[0])
+        high = bisect.bisect_left(ordered, chr(ord(word[0]) + 1), low)
+        at = bisect.bisect_left(ordered, word, low, high)
+        left, right = at - 1, at
+        size, picked = len(word), list[str]()
+        for _ in range(_MAX_STEPS):
+            if left < low and right >= high:
+                break
+            for index in (right, left):
+                if low <= index < high and abs(len(ordered[index]) - size) <= 2:
+                    allowed -= len(ordered[index])
+                    if allowed < 0:
+                        return picked
+                    picked.append(ordered[index])
+            left, right = left - 1, right + 1
+        return picked
 
 
 def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """The candidates closest to ``word``, best first.
 
+    The work is capped: a word longer than ``MAX_HINT_LENGTH`` gets no suggestion,
+    and a pool of more than ``MAX_SEARCH`` characters is narrowed to the likely typos
+    (see ``Nearest``, which also serves many words from one pool).
+
     Examples
     --------
     >>> suggest("runer", ["runner", "clerk", "cashier"])
     ('runner',)
+    >>> suggest("x" * 1000, ["x" * 999])
+    ()
     """
-    pool = candidates if isinstance(candidates, Sequence) else list(candidates)
-    if len(pool) > _MAX_CANDIDATES_FOR_FUZZY:
-        first, size = word[:1], len(word)
-        pool = [c for c in pool if c[:1] == first and abs(len(c) - size) <= 2]
-        pool = pool[:_MAX_CANDIDATES_FOR_FUZZY]
-    return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
+    return Nearest(candidates)(word, n)
 
 
 #: Letters of other scripts that look like Latin ones, and the Latin letter each looks like.
@@ -375,32 +532,43 @@ def look_alike(word: str, candidates: Iterable[str]) -> str | None:
 
     Two ids that read the same can differ in their characters: one spelled with a
     combining accent (NFD) and the other with an accented letter (NFC), or one with a
-    Cyrillic or Greek letter in place of a Latin one.
+    Cyrillic or Greek letter in place of a Latin one. A word longer than
+    ``MAX_HINT_LENGTH`` gets no answer; an ASCII word is compared only with the
+    candidates that are not ASCII (no two ASCII ids look alike).
 
     Examples
     --------
     >>> print(look_alike("c\u0430shier", ["cashier", "clerk"]))
     'cаshier' looks like 'cashier' but is not the same text: it has U+0430 CYRILLIC SMALL LETTER A where 'cashier' has U+0061 LATIN SMALL LETTER A; type it again
     """  # noqa: E501
+    if not isinstance(word, str) or len(word) > MAX_HINT_LENGTH:
+        return None
     shape = _skeleton(word)
+    plain = word.isascii()
     for candidate in candidates:
+        if plain and candidate.isascii():
+            continue
         if candidate == word or _skeleton(candidate) != shape:
             continue
-        if unicodedata.normalize("NFC", candidate) == unicodedata.normalize("NFC", word):
-            form = "decomposed (NFD)" if len(word) > len(candidate) else "composed (NFC)"
-            return (
-                f"{word!r} looks like {candidate!r} but its accents are written {form}: "
-                f"{word!a} where the id is {candidate!a}; type it again"
-            )
-        ours, theirs = unicodedata.normalize("NFC", word), unicodedata.normalize("NFC", candidate)
-        for mine, other in zip(ours, theirs, strict=False):
-            if mine != other:
-                return (
-                    f"{word!r} looks like {candidate!r} but is not the same text: it has "
-                    f"{_named(mine)} where {candidate!r} has {_named(other)}; type it again"
-                )
-        return f"{word!r} looks like {candidate!r} but is not the same text; type it again"
+        return _look_alike_hint(word, candidate)
     return None
+
+
+def _look_alike_hint(word: str, candidate: str) -> str:
+    if unicodedata.normalize("NFC", candidate) == unicodedata.normalize("NFC", word):
+        form = "decomposed (NFD)" if len(word) > len(candidate) else "composed (NFC)"
+        return (
+            f"{word!r} looks like {candidate!r} but its accents are written {form}: "
+            f"{word!a} where the id is {candidate!a}; type it again"
+        )
+    ours, theirs = unicodedata.normalize("NFC", word), unicodedata.normalize("NFC", candidate)
+    for mine, other in zip(ours, theirs, strict=False):
+        if mine != other:
+            return (
+                f"{word!r} looks like {candidate!r} but is not the same text: it has "
+                f"{_named(mine)} where {candidate!r} has {_named(other)}; type it again"
+            )
+    return f"{word!r} looks like {candidate!r} but is not the same text; type it again"
 
 
 def _named(char: str) -> str:

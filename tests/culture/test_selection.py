@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import servicekit
 from servicekit import (
     Audience,
     Customer,
@@ -18,6 +21,8 @@ from servicekit import (
     Touchpoint,
 )
 from servicekit.culture.selection import coverage_of, findings_about, ties
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 MODEL = ServiceModel(
     customers=[Customer(id="guest")],
@@ -80,3 +85,12 @@ def test_coverage_of_keeps_selected_rows_and_every_column() -> None:
     assert table.roles == ("cook",)
     assert table.principles == ("care", "smile")
     assert table.cell("cook", "care") == "department"
+
+
+def test_coverage_of_keeps_the_for_of_each_principle() -> None:
+    """A principle for some customers only is still marked so in a selection's coverage."""
+    model = servicekit.load(EXAMPLES / "key-handover.yaml")
+    whole = model.coverage()
+    assert whole.limited_to
+    table = coverage_of(whole, list(whole.roles[:2]))
+    assert table.limited_to == whole.limited_to

@@ -1,6 +1,7 @@
 """The built documentation works in a real browser, offline.
 
-The site is built with ``mkdocs build --strict`` into a temporary directory,
+The site is built with ``mkdocs build --strict`` into a temporary directory
+(the ``site`` fixture of ``conftest.py``, shared with the other tests of the built site),
 served on 127.0.0.1, and a tutorial page is opened in headless Chromium (Debian's
 ``chromium``, driven by playwright; never a downloaded browser). The service
 blueprint must render as SVG, the page must log no console errors, and no
@@ -16,19 +17,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -42,14 +39,7 @@ CHROMIUM_FLAGS = [
 TUTORIAL = "tutorials/restaurant/"
 
 
-def _missing(what: str) -> None:
-    """Fail in CI, skip elsewhere: a missing browser must not go unnoticed in CI."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing, and CI must run the browser test")
-    pytest.skip(f"{what} is missing; install it to run the browser test")
-
-
-def _chromium() -> str:
+def _chromium(missing: Callable[[str], None]) -> str:
     for candidate in (
         "/usr/bin/chromium",
         shutil.which("chromium"),
@@ -57,29 +47,8 @@ def _chromium() -> str:
     ):
         if candidate and Path(candidate).is_file():
             return candidate
-    _missing("Debian's chromium (apt-get install chromium)")
+    missing("Debian's chromium (apt-get install chromium)")
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The documentation, built strictly into a temporary directory."""
-    try:
-        import mkdocs  # noqa: F401
-    except ImportError:
-        _missing("mkdocs (the docs extra)")
-    out = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +99,14 @@ def test_every_diagram_fence_became_a_diagram(site: Path) -> None:
 
 
 def test_tutorial_diagram_renders_as_svg_without_console_errors(
-    server: str, tmp_path: Path
+    server: str, tmp_path: Path, missing: Callable[[str], None]
 ) -> None:
     """In headless Chromium the tutorial's blueprint renders as SVG, with no console errors."""
-    executable = _chromium()
+    executable = _chromium(missing)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("playwright (the python package, from the test extra)")
+        missing("playwright (the python package, from the test extra)")
     errors: list[str] = []
     outside: list[str] = []
     with sync_playwright() as playwright:

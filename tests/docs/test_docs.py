@@ -50,6 +50,7 @@ import pytest
 import yaml
 
 import servicekit
+from servicekit.cli.table import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
@@ -276,6 +277,31 @@ def test_servicekit_commands_in_setup_blocks_succeed(block: Block) -> None:
             if command.startswith("servicekit"):
                 output, status = run_command(command)
                 assert status == 0, f"{block.where}: `{command}` exited {status}\n{output}"
+
+
+def test_the_cli_page_shows_every_command_s_formats_and_json() -> None:
+    """The CLI reference lists each command's formats and shows each JSON answer on a run."""
+    page = ROOT / "docs" / "reference" / "cli.md"
+    text = page.read_text(encoding="utf-8")
+    runs = [
+        command
+        for block in parse(page)
+        if block.language == "console"
+        for command, _ in transcript(block.text)
+    ]
+    for command in COMMANDS:
+        row = f"| [`{command.name}`](#{command.name}) | {', '.join(command.formats)} |"
+        assert row in text, row
+        if "json" not in command.formats:
+            continue
+        shown = [
+            run
+            for run in runs
+            if run.split()[:2] == ["servicekit", command.name]
+            and ("--format json" in run or command.formats == ("json",))
+            and "--help" not in run
+        ]
+        assert shown, f"no JSON example of {command.name} on {page.name}"
 
 
 # --- YAML and diagrams -----------------------------------------------------------------------

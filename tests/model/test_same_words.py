@@ -15,11 +15,9 @@ import pytest
 
 import servicekit
 from servicekit import (
-    Audience,
     AuditSettings,
     Customer,
     FailPoint,
-    Handoff,
     ModelError,
     Principle,
     Program,
@@ -90,7 +88,11 @@ CASES: list[tuple[str, str, Callable[[], Any]]] = [
         HEAD + "roles: [{id: a, serves: [{to: a, itme: x}]}]\n",
         model(roles=[{"id": "a", "serves": [{"to": "a", "itme": "x"}]}]),
     ),
-    ("handoff-no-to", HEAD + "roles: [{id: a, serves: [{item: x}]}]\n", lambda: Handoff(item="x")),
+    (
+        "handoff-no-to",
+        HEAD + "roles: [{id: a, serves: [{item: x}]}]\n",
+        lambda: Role(id="a", serves=[{"item": "x"}]),
+    ),
     ("serves-scalar", HEAD + "roles: [{id: a, serves: b}]\n", lambda: Role(id="a", serves="b")),
     (
         "serves-entry-list",
@@ -100,7 +102,7 @@ CASES: list[tuple[str, str, Callable[[], Any]]] = [
     (
         "fail-points-mapping",
         HEAD + "roles: [{id: a, serves: [{to: a, fail_points: {}}]}]\n",
-        lambda: Handoff(to="a", fail_points={}),
+        lambda: Role(id="a", serves=[{"to": "a", "fail_points": {}}]),
     ),
     (
         "catches-list",
@@ -142,7 +144,7 @@ CASES: list[tuple[str, str, Callable[[], Any]]] = [
     (
         "audience-roles-scalar",
         HEAD + "programs: [{id: p, audience: {roles: a}}]\n",
-        lambda: Audience(roles="a"),
+        lambda: Program(id="p", audience={"roles": "a"}),
     ),
     (
         "audit-unknown-rule",

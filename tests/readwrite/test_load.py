@@ -316,7 +316,7 @@ WRONG_TYPES = [
         16,
         "    serves: [{to: clerk, fail_points: {}}]",
         "{}",
-        r"the fail_points of the hand-off to 'clerk' must be a list",
+        r"the fail_points of the hand-off to 'clerk' of role 'runner' must be a list",
     ),
     ("fail-point-text", 16, "    serves: [{to: clerk, fail_points: [x]}]", "x", r"a fail point"),
     ("fail-point-no-id", 16, "    serves: [{to: clerk, fail_points: [{}]}]", "{}", r"needs an id"),
@@ -326,7 +326,7 @@ WRONG_TYPES = [
         16,
         "    serves: [{to: ''}]",
         "''",
-        r"the 'to' of the hand-off to '' must not be empty",
+        r"the 'to' of a hand-off of role 'runner' must not be empty",
     ),
     ("fail-point-no-id", 12, "          - idd: slip", "idd", r"unknown key 'idd'"),
     ("rate-string", 14, '            rate: "0.1"', '"', r"must be a number, not the string '0.1'"),
@@ -706,8 +706,18 @@ def test_max_bytes_text() -> None:
 
 
 def test_default_cap_is_documented() -> None:
-    """MAX_BYTES is the documented 256 MiB default of load and loads."""
-    assert MAX_BYTES == 256 * 1024 * 1024
+    """MAX_BYTES is the documented 64 MiB default of load and loads."""
+    assert MAX_BYTES == 64 * 1024 * 1024
+
+
+def test_cap_counts_every_file_of_a_directory(tmp_path: Path) -> None:
+    """max_bytes counts a directory's files together: splitting a model does not pass it."""
+    (tmp_path / "a.yaml").write_text("servicekit: 1\nroles: [{id: a}]\n")
+    (tmp_path / "b.yaml").write_text("servicekit: 1\nroles: [{id: b}]\n")
+    size = (tmp_path / "a.yaml").stat().st_size
+    with pytest.raises(ModelError, match=rf"b\.yaml:1:1: error: the model is {2 * size} bytes"):
+        load(tmp_path, max_bytes=size + 5)
+    assert set(load(tmp_path, max_bytes=2 * size).roles) == {"a", "b"}
 
 
 def test_unreadable_size_file_is_bounded(tmp_path: Path) -> None:

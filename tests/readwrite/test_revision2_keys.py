@@ -112,7 +112,8 @@ BAD = [
         "required-yes",
         edited(10, "        required: yes"),
         "10:19",
-        r"the required of the hand-off to 'runner' must be true or false, not 'yes'; YAML 1\.1's "
+        r"the required of the hand-off to 'runner' of role 'clerk' must be true or false, "
+        r"not 'yes'; YAML 1\.1's "
         r"yes, no, on and off are not booleans here: write true or false",
     ),
     (
@@ -132,7 +133,8 @@ BAD = [
         "for-empty",
         edited(10, "        for: []"),
         "10:14",
-        r"the for of the hand-off to 'runner' must not be empty; name at least one, or leave the "
+        r"the for of the hand-off to 'runner' of role 'clerk' must not be empty; "
+        r"name at least one, or leave the "
         r"key out",
     ),
     ("backup-empty", edited(16, "    backup: []"), "16:13", r"backup of role 'runner' must not be"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,8 @@ from tests.readwrite.test_roundtrip import models
 import servicekit
 from servicekit import dump, loads
 from servicekit.model.entities import keys_of
-from servicekit.model.sections import SECTIONS
-from servicekit.readwrite.schema import json_schema, key_tables, schema_text
+from servicekit.model.sections import NESTED, SECTIONS
+from servicekit.readwrite.schema import field_table, json_schema, key_tables, schema_text
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +158,74 @@ def test_the_yaml_reference_page_asks_for_the_generated_tables() -> None:
     """The reference page holds the marker the docs hook replaces with the key tables."""
     page = Path(__file__).resolve().parents[2] / "docs" / "reference" / "yaml-format.md"
     assert "<!-- servicekit: key tables -->" in page.read_text(encoding="utf-8")
+
+
+# --- the API reference's tables of constructor parameters ------------------------------------
+
+#: Every entity class a model holds: the sections' and the nested mappings'.
+ENTITY_CLASSES = [section.entity for section in SECTIONS] + list(NESTED.values())
+
+
+def _rows(table: str) -> list[list[str]]:
+    """The cells of a Markdown table's body rows."""
+    lines = table.splitlines()
+    assert lines[:2] == ["| parameter | type | meaning |", "|---|---|---|"]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
+
+
+@pytest.mark.parametrize("cls", ENTITY_CLASSES, ids=[c.__name__ for c in ENTITY_CLASSES])
+def test_field_table_lists_the_constructor_parameters_in_order(cls: type) -> None:
+    """One row a constructor parameter, named as Python spells it, in the signature's order."""
+    rows = _rows(field_table(cls.__name__))
+    assert [row[0].split("`")[1] for row in rows] == list(inspect.signature(cls).parameters)
+
+
+@pytest.mark.parametrize("cls", ENTITY_CLASSES, ids=[c.__name__ for c in ENTITY_CLASSES])
+def test_field_table_means_what_the_yaml_key_table_means(cls: type) -> None:
+    """Each parameter's meaning is its YAML key's meaning in the YAML reference's tables."""
+    yaml_rows = key_tables().splitlines()
+    for key, row in zip(keys_of(cls), _rows(field_table(cls.__name__)), strict=True):
+        assert any(
+            line.startswith(f"| `{key}` |") and line.endswith(f" | {row[2]} |")
+            for line in yaml_rows
+        ), (key, row)
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter", "shown", "kind"),
+    [
+        ("Handoff", "for_", "`for_` (YAML `for`)", "non-empty list of customer ids"),
+        ("Handoff", "required", "`required`", "`True` or `False`, default `False`"),
+        ("Role", "kind", "`kind`", "`person` or `system`, default `'person'`"),
+        ("Role", "serves", "`serves`", "list of role ids, hand-off mappings or `Handoff`s"),
+        ("Touchpoint", "role", "`role`", "role id, **required**"),
+        (
+            "Program",
+            "audience",
+            "`audience`",
+            "`{roles: [...], departments: [...]}` or an `Audience`",
+        ),
+        ("FailPoint", "rate", "`rate`", "probability, `0` to `1`; absent: unknown"),
+    ],
+    ids=[
+        "for-is-yaml-for",
+        "boolean-default",
+        "choice-default",
+        "handoffs",
+        "required",
+        "audience-no-default",
+        "unrated",
+    ],
+)
+def test_field_table_cells(name: str, parameter: str, shown: str, kind: str) -> None:
+    """A parameter's row names the YAML key where it differs, its values and a telling default."""
+    rows = {row[0].split("`")[1]: row for row in _rows(field_table(name))}
+    assert rows[parameter][:2] == [shown, kind]
+
+
+def test_field_table_of_an_unknown_class_suggests_the_nearest() -> None:
+    """An unknown entity class is an UnknownIdError with did-you-mean, not an empty table."""
+    with pytest.raises(servicekit.UnknownIdError, match=r"unknown entity class 'Role\(\)'"):
+        field_table("Role()")
+    with pytest.raises(servicekit.UnknownIdError, match="did you mean 'Principle'"):
+        field_table("Principal")

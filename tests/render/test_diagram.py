@@ -125,7 +125,7 @@ def test_unknown_focus_raises_with_a_suggestion(example: ServiceModel, draw: obj
 @BOTH
 def test_depth_without_focus_is_refused(example: ServiceModel, draw: object) -> None:
     """A depth with nothing to count from is a ValueError, not a silent guess."""
-    with pytest.raises(ValueError, match="needs a focus"):
+    with pytest.raises(ValueError, match="needs focus=NODE"):
         draw(example.chain, depth=2)  # type: ignore[operator]
 
 
@@ -213,21 +213,27 @@ def test_mermaid_focus_is_highlighted(example: ServiceModel) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "escaped"),
+    ("raw", "escaped", "title"),
     [
-        ('say "hi"', "say #quot;hi#quot;"),
-        ("a <b> & c", "a #lt;b#gt; #amp; c"),
-        ("50# | `x`", "50#35; #124; #96;x#96;"),
-        ("two\nlines", "two lines"),
+        ('say "hi"', "say #quot;hi#quot;", '"say \\"hi\\""'),
+        ("a <b> & c", "a #lt;b#gt; #amp; c", '"a <b> & c"'),
+        ("50# | `x`", "50#35; #124; #96;x#96;", '"50# | `x`"'),
+        ("two\nlines", "two lines", "two lines"),
+        (
+            "Joe's Cleaners: Main Street",
+            "Joe's Cleaners: Main Street",
+            '"Joe\'s Cleaners: Main Street"',
+        ),
     ],
-    ids=["quotes", "html", "mermaid-syntax", "newline"],
+    ids=["quotes", "html", "mermaid-syntax", "newline", "yaml-syntax"],
 )
-def test_mermaid_escapes_text_it_would_parse(raw: str, escaped: str) -> None:
-    """Names with Mermaid or HTML syntax are written as entity codes."""
+def test_mermaid_escapes_text_it_would_parse(raw: str, escaped: str, title: str) -> None:
+    """Names with Mermaid or HTML syntax are written as entity codes; the title in the
+    front matter (YAML) is double-quoted when it would not read back as itself."""
     model = ServiceModel(name=raw, roles=[Role(id="r", name=raw)])
     text = to_mermaid(model.chain)
     assert f'r_r["{escaped}"]' in text
-    assert f"title: {escaped}\n" in text
+    assert f"title: {title}\n" in text
 
 
 def test_mermaid_ids_are_safe_and_distinct() -> None:

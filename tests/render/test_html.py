@@ -185,7 +185,7 @@ def test_markdown_cells_escape_pipes_and_newlines() -> None:
     """A pipe or a line break in a value cannot break a Markdown table."""
     model = _tricky()
     md = dm.model_markdown(attrs_evolve_description(model, "two\nlines | here"))
-    assert "two\nlines | here" in md  # the description is prose, outside the table
+    assert "two lines \\| here" in md  # prose, on its line, its markup escaped
     table = dm.chain_markdown(model.chain, diagram=False)
     assert "| cook | clerk | soup & bread | cold (0.1) |" in table
     assert markdown_cell("a | b\nc") == "a \\| b c"

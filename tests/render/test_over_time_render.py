@@ -88,7 +88,7 @@ def test_diff_markdown_has_a_table_a_section(change: servicekit.ModelDiff) -> No
     )
     assert (
         "| changed | spotter | cleaner | pre-treated garment | "
-        "fail_points.missed-stain.rate: 0.04 -> 0.05 |" in text
+        "fail\\_points.missed-stain.rate: 0.04 -> 0.05 |" in text  # Markdown's _ escaped
     )
     assert (
         "| pickup | + runner | - organizer; - presser; - cleaner; - spotter; - tagger; "

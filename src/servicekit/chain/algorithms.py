@@ -10,8 +10,11 @@ their only user in the library.
 from __future__ import annotations
 
 import heapq
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from functools import cached_property
+from typing import Any
+
+from servicekit._runtime import LOCK, computed_once
 
 __all__ = [
     "KEEP_BITS",
@@ -109,6 +112,9 @@ class ComponentIndex:
         self.component = component
         self.members = members
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key != LOCK}
+
     def ancestry_of(
         self, targets: Iterable[int], window: int = WINDOW
     ) -> tuple[dict[int, int], dict[int, int] | None]:
@@ -173,7 +179,7 @@ class ComponentIndex:
             frontier = following
         return int.from_bytes(marks, "little")
 
-    @cached_property
+    @computed_once
     def predecessors(self) -> list[list[int]]:
         """Predecessor lists, built on first use."""
         predecessors: list[list[int]] = [[] for _ in self.nodes]
@@ -182,7 +188,7 @@ class ComponentIndex:
                 predecessors[target].append(node)
         return predecessors
 
-    @cached_property
+    @computed_once
     def extra_masks(self) -> list[tuple[int, int]]:
         """``(size - 1, mask)`` per size of the components with more than one node.
 
@@ -618,27 +624,40 @@ def marked_descendants(
 
 
 class BitsCache:
-    """The bitsets of recently read upstream sets, up to ``limit`` bits in all (oldest go first)."""
+    """The bitsets of recently read upstream sets, up to ``limit`` bits in all (oldest go first).
 
-    __slots__ = ("_bits", "_held", "_limit")
+    Shared by every reader of one ``UpstreamOfAll``, so safe to use from
+    many threads at once; it pickles and copies empty.
+    """
+
+    __slots__ = ("_bits", "_held", "_limit", "_lock")
 
     def __init__(self, limit: int) -> None:
         self._bits: dict[int, int] = {}
         self._held = 0
         self._limit = limit
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (BitsCache, (self._limit,))
 
     def get(self, component: int) -> int | None:
-        bits = self._bits.pop(component, None)
-        if bits is not None:
-            self._bits[component] = bits  # most recent last
-        return bits
+        with self._lock:
+            bits = self._bits.pop(component, None)
+            if bits is not None:
+                self._bits[component] = bits  # most recent last
+            return bits
 
     def put(self, component: int, bits: int) -> None:
-        self._bits[component] = bits
-        self._held += bits.bit_length()
-        while self._held > self._limit and len(self._bits) > 1:
-            oldest = next(iter(self._bits))
-            self._held -= self._bits.pop(oldest).bit_length()
+        with self._lock:
+            old = self._bits.pop(component, None)
+            if old is not None:
+                self._held -= old.bit_length()
+            self._bits[component] = bits
+            self._held += bits.bit_length()
+            while self._held > self._limit and len(self._bits) > 1:
+                oldest = next(iter(self._bits))
+                self._held -= self._bits.pop(oldest).bit_length()
 
 
 def best_products(

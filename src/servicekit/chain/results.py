@@ -536,7 +536,7 @@ class UpstreamOfAll(Mapping[str, UpstreamSet]):
         self._cache = None if self._ancestry is not None else BitsCache(KEEP_BITS // 4)
 
     def __getitem__(self, touchpoint: str) -> UpstreamSet:
-        if touchpoint not in self._known:
+        if not isinstance(touchpoint, str) or touchpoint not in self._known:
             raise UnknownIdError(touchpoint, kind="touchpoint", candidates=self._touchpoints)
         index = self._index
         position = index.position[touchpoint]

@@ -18,10 +18,9 @@ asking about everyone.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from servicekit._runtime import gc_paused
+from servicekit._runtime import computed_once, gc_paused
 from servicekit.chain.algorithms import (
     ComponentIndex,
     dominator_tree,
@@ -77,6 +76,9 @@ class Scope:
         if found is None or (kind is not None and found != kind):
             kinds = chain.kinds
             pool = list(kinds if kind is None else (n for n, k in kinds.items() if k == kind))
+            if not isinstance(node, str):
+                note = f"an id is a string, not {type(node).__name__}"
+                raise UnknownIdError(node, kind=kind or "node", note=note)
             if found is None:
                 raise UnknownIdError(node, kind=kind or "node", candidates=pool)
             # An id of another kind: say so, and offer what it is linked to.
@@ -100,13 +102,13 @@ class Scope:
 
     # -- structure --------------------------------------------------------------------------
 
-    @cached_property
+    @computed_once
     def index(self) -> ComponentIndex:
         """The chain numbered, with its strongly-connected components in topological order."""
         with gc_paused():
             return ComponentIndex(self.succ)
 
-    @cached_property
+    @computed_once
     def source_components(self) -> list[bool]:
         """Whether each component is a source: no edge enters it from another component."""
         if not self.required:
@@ -134,7 +136,7 @@ class Scope:
             return found
         return "source" if self.is_source(node) else None
 
-    @cached_property
+    @computed_once
     def roots(self) -> list[bool]:
         """Per position: whether the node is a root (declared, or in a source component)."""
         index = self.index
@@ -144,7 +146,7 @@ class Scope:
             flags[index.position[node]] = True
         return flags
 
-    @cached_property
+    @computed_once
     def required_positions(self) -> dict[int, frozenset[int]]:
         """``required`` by position."""
         at = self.index.position
@@ -152,20 +154,20 @@ class Scope:
             at[node]: frozenset(at[g] for g in givers) for node, givers in self.required.items()
         }
 
-    @cached_property
+    @computed_once
     def dominators(self) -> tuple[list[int], list[bool]]:
         """The dominator tree from a virtual source joined to every root (no required)."""
         index = self.index
         with gc_paused():
             return dominator_tree(index, [index.position[n] for n in self.declared])
 
-    @cached_property
+    @computed_once
     def served(self) -> list[bool]:
         """Per position: whether the node is served (SPEC's least fixed point)."""
         with gc_paused():
             return served_nodes(self.index.successors, self.roots, self.required_positions)
 
-    @cached_property
+    @computed_once
     def necessity(self) -> list[frozenset[int] | None]:
         """Per position: what each served node cannot be served without (itself included)."""
         index, served, roots, required = (

@@ -17,13 +17,13 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
-from functools import cached_property
 from typing import Any, cast
 
 import networkx as nx
 
-from servicekit._runtime import gc_paused, later
+from servicekit._runtime import computed_once, gc_paused, later
 from servicekit._words import plural
 from servicekit.chain.algorithms import (
     ComponentIndex,
@@ -106,12 +106,18 @@ def _dispatched_critical(
     return tuple(found)
 
 
+def _chain_of(model: ServiceModel) -> ServiceChain:
+    return model.chain
+
+
 class ServiceChain:
     """The graph of a ``ServiceModel`` and the questions asked of it.
 
     Get one from ``model.chain``. The networkx graph is ``graph``, read-only all
-    the way down: any networkx algorithm runs on it, but changes go through the model.
-    Answers are cached, since the chain never changes.
+    the way down:
+    any networkx algorithm runs on it, but changes go through the model.
+    Answers are cached, since the chain never changes; every query may be asked from
+    many threads at once. A chain pickles as its model, and is built again on loading.
     """
 
     def __init__(self, model: ServiceModel) -> None:
@@ -121,6 +127,11 @@ class ServiceChain:
             node: data["kind"] for node, data in self._graph.nodes(data=True)
         }
         self._scopes: dict[str | None, Scope] = {}
+        self._scopes_lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its model: the graph and the answers it caches are built again."""
+        return (_chain_of, (self._model,))
 
     def __repr__(self) -> str:
         model = self._model
@@ -172,13 +183,13 @@ class ServiceChain:
         """Node id -> its kind, for every node of the whole chain."""
         return self._kinds
 
-    @cached_property
+    @computed_once
     def whole_predecessors(self) -> dict[str, tuple[str, ...]]:
         """Each node's predecessors in the whole chain, as plain tuples for hot traversals."""
         with gc_paused():
             return {node: tuple(before) for node, before in self._graph.pred.items()}
 
-    @cached_property
+    @computed_once
     def whole_successors(self) -> dict[str, tuple[str, ...]]:
         """Each node's successors in the whole chain, as plain tuples for hot traversals."""
         with gc_paused():
@@ -190,7 +201,7 @@ class ServiceChain:
         every hand-off on it."""
         return self._limited_edges
 
-    @cached_property
+    @computed_once
     def limited_customers(self) -> dict[tuple[str, str], frozenset[str]]:
         """(giver, receiver) -> the customers whose chains hold the edge, for the hand-off
         edges every hand-off of which is limited by ``for``."""
@@ -205,21 +216,24 @@ class ServiceChain:
         """Hand-off edges with a required hand-off, each with every hand-off on it."""
         return self._required_edges
 
-    @cached_property
+    @computed_once
     def starting_roles(self) -> tuple[str, ...]:
         """Roles whose work starts without a hand-off (``starts: true``)."""
         return tuple(r.id for r in self._model.roles.values() if r.starts)
 
     def _scope(self, customer: str | None) -> Scope:
+        if customer is not None and (
+            not isinstance(customer, str) or customer not in self._model.customers
+        ):
+            raise self._not_a_customer(customer)
         scope = self._scopes.get(customer)
         if scope is None:
-            if customer is not None and (
-                not isinstance(customer, str) or customer not in self._model.customers
-            ):
-                raise self._not_a_customer(customer)
-            with gc_paused():
-                scope = Scope(self, customer)
-            self._scopes[customer] = scope
+            with self._scopes_lock:  # built once, however many threads ask at once
+                scope = self._scopes.get(customer)
+                if scope is None:
+                    with gc_paused():
+                        scope = Scope(self, customer)
+                    self._scopes[customer] = scope
         return scope
 
     def _not_a_customer(self, customer: object) -> UnknownIdError:
@@ -715,7 +729,7 @@ class ServiceChain:
 
     # -- complaints -----------------------------------------------------------------------
 
-    @cached_property
+    @computed_once
     def categories(self) -> tuple[str, ...]:
         """Every fail point category of the model (hand-offs and touchpoints), sorted."""
         return tuple(sorted({fp.category for _, _, _, fp in fail_points_of(self._model)}))
@@ -851,7 +865,7 @@ class ServiceChain:
             return None
         return best_products(scope.pred, touchpoint, factor)
 
-    @cached_property
+    @computed_once
     def _catchers(self) -> dict[str, dict[str, float]]:
         """Category -> {role: share of its defects the role lets through}, for roles catching it."""
         catchers: dict[str, dict[str, float]] = {}
@@ -891,7 +905,7 @@ class ServiceChain:
         A mapping from touchpoint id to a read-only, set-like ``UpstreamSet``
         equal to the ids ``upstream()`` gives. Sets are held as bitsets over the
         chain's strongly-connected components, never as millions of entries. When
-        those bitsets would pass 256 MiB (touchpoints x components > 2**31, around
+        those bitsets would pass 256 MiB (touchpoints x components > ``2**31``, around
         half a million nodes), the pass runs in slices of 65,536 components and
         keeps only each set's size; a set's bitset is then built when first read.
 
@@ -1004,7 +1018,7 @@ class ServiceChain:
         """
         return roll_up(self, by, customer=customer)
 
-    @cached_property
+    @computed_once
     def _selection_scope(self) -> SelectionScope:
         """The whole chain as selectors walk it: adjacency, kinds, the ids of each kind."""
         members = {

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from servicekit._runtime import later
 from servicekit.culture.rules import RULES
-from servicekit.errors import AuditSettingError, ModelError, UnknownIdError
+from servicekit.errors import AuditSettingError, ModelError, UnknownIdError, shown
 from servicekit.model.entities import AuditSettings
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import FAIL_ON, SEVERITIES
@@ -61,7 +61,7 @@ class Finding(_FindingFields):
 
     def __new__(cls, rule: str, severity: str, subject: str, message: str, hint: str) -> Finding:
         if severity not in SEVERITIES:
-            raise AuditSettingError(f"severity must be one of {SEVERITIES}, got {severity!r}")
+            raise AuditSettingError(f"severity must be one of {SEVERITIES}, got {shown(severity)}")
         return super().__new__(cls, rule, severity, subject, message, hint)
 
     def sort_key(self) -> tuple[int, str, str]:
@@ -179,9 +179,9 @@ def severity_at_least(severity: str, threshold: str) -> bool:
     False
     """
     if severity not in SEVERITIES:
-        raise AuditSettingError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+        raise AuditSettingError(f"severity must be one of {SEVERITIES}, not {shown(severity)}")
     if threshold not in FAIL_ON:
-        raise AuditSettingError(f"--fail-on must be one of {FAIL_ON}, not {threshold!r}")
+        raise AuditSettingError(f"--fail-on must be one of {FAIL_ON}, not {shown(threshold)}")
     if threshold == "never":
         return False
     return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)

@@ -315,7 +315,7 @@ def _no_line_of_sight(model: ServiceModel) -> Iterator[tuple[str, str, str]]:
             receivers = _roles(model, dict.fromkeys(h.to for h in role.serves))
             yield (
                 role.id,
-                f"The work {_role(role)} hands to {receivers} never reaches a customer "
+                f"The work that {_role(role)} hands to {receivers} never reaches a customer "
                 "touchpoint, so people in this job cannot see which customers they "
                 "ultimately serve.",
                 "Follow where this work goes after it is handed on and add the missing "

@@ -84,4 +84,6 @@ def coverage_of(coverage: Coverage, selected: Collection[str]) -> Coverage:
     chosen = set(selected)
     roles = tuple(r for r in coverage.roles if r in chosen)
     cells = {(r, p): s for (r, p), s in coverage.cells.items() if r in chosen}
-    return Coverage(roles=roles, principles=coverage.principles, cells=cells)
+    return Coverage(
+        roles=roles, principles=coverage.principles, cells=cells, limited_to=coverage.limited_to
+    )

@@ -1278,7 +1278,7 @@ def conformance(
         For a log that names people rather than roles: resource -> role, or a CSV file
         with columns ``resource,role``. The ``resource`` column (``org:resource``) is then
         read instead of the role column.
-    unknown_roles : ``"error"`` or ``"ignore"``
+    unknown_roles : {"error", "ignore"}
         A role the model lacks is an error; with ``"ignore"`` every hand-off to or from
         it is left out of every count (and counted in ``left_out``).
 

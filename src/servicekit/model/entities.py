@@ -26,7 +26,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from servicekit._runtime import later
-from servicekit.errors import ModelError, Problem, nearest
+from servicekit.errors import ModelError, Problem, nearest, shown
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.values import SHAPES, FieldSpec, checker, is_probability, spec
 from servicekit.model.vocabulary import PROGRAM_CONTENT, ROLE_KINDS
@@ -226,18 +226,20 @@ def build(cls: type[E], data: Mapping[str, Any]) -> E:
     problems: list[Problem] = []
     if unknown:
         kind: str = getattr(cls, "entity_kind", cls.__name__)
+        called = _called(cls)
         subject = data.get("id") if isinstance(data.get("id"), str) else None
         for key in unknown:
-            shown = str(key)
+            text = str(key)
             problems.append(
                 Problem(
-                    message=f"unknown key {key!r} in a {kind}",
-                    hint=nearest(shown, list(keys)) or "known keys: " + ", ".join(keys),
+                    message=f"unknown key {shown(key)} in {called}",
+                    hint=nearest(text, list(keys)) or "known keys: " + ", ".join(keys),
                     kind=kind,
                     subject=subject,
-                    field=(shown,),
+                    field=(text,),
                     value=key,
                     at_key=True,
+                    noun=called if subject is None else None,
                 )
             )
     try:
@@ -248,6 +250,15 @@ def build(cls: type[E], data: Mapping[str, Any]) -> E:
     if problems:
         raise ModelError(problems)
     return entity
+
+
+def _called(cls: type) -> str:
+    """How a message names an entity of ``cls`` it cannot name by id: ``a role``."""
+    called: str | None = getattr(cls, "called", None)
+    if called is not None:
+        return called
+    kind: str = getattr(cls, "entity_kind", cls.__name__)
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 
 def _checks(cls: type) -> tuple[tuple[str, str, Any, FieldSpec], ...]:
@@ -280,6 +291,8 @@ class Entity:
 
     __slots__ = ()
     entity_kind: ClassVar[str] = "entity"
+    #: How messages name such an entity when it has no id (``a role``, ``the audience``).
+    called: ClassVar[str | None] = None
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] | None = None
@@ -294,9 +307,10 @@ class Entity:
                 continue
             broken = list(_broken_within(value))
             if broken:
+                noun = self._noun()
                 for where, nested in broken:
                     problems.extend(
-                        p.within(self.entity_kind, self._subject, (key, *where))
+                        p.within(self.entity_kind, self._subject, (key, *where), noun)
                         for p in nested.problems
                     )
                 continue
@@ -321,14 +335,16 @@ class Entity:
 
     def _noun(self) -> str:
         subject = self._subject
-        return f"{self.entity_kind} {subject!r}" if subject is not None else f"a {self.entity_kind}"
+        return (
+            f"{self.entity_kind} {shown(subject)}" if subject is not None else _called(type(self))
+        )
 
     def _missing(self, key: str) -> str:
         if key == "id":
             return f"a {self.entity_kind} needs an id"
         if key == "to":
             return f"{self._noun()} needs 'to': the role receiving it"
-        return f"{self._noun()} needs {key!r}"
+        return f"{self._noun()} needs {shown(key)}"
 
     def _what(self, key: str) -> str:
         if key == "id":
@@ -340,13 +356,15 @@ class Entity:
     def _problem(
         self, field: tuple[str | int, ...], message: str, hint: str | None, value: Any
     ) -> Problem:
+        subject = self._subject
         return Problem(
             message=message,
             hint=hint,
             kind=self.entity_kind,
-            subject=self._subject,
+            subject=subject,
             field=field,
             value=value,
+            noun=self._noun() if subject is None else None,
         )
 
     @property
@@ -475,7 +493,11 @@ class Handoff(Entity):
         return customer is None or self.for_ is None or customer in self.for_
 
     def _noun(self) -> str:
-        return f"the hand-off to {self.to!r}" if type(self.to) is str else "a hand-off"
+        return (
+            f"the hand-off to {shown(self.to)}"
+            if type(self.to) is str and self.to
+            else "a hand-off"
+        )
 
     @property
     def _subject(self) -> str | None:
@@ -656,8 +678,10 @@ class PrincipleScope(Entity):
         factory=tuple, converter=_tuple, metadata=spec("ids", "Departments it applies to.")
     )
 
+    called: ClassVar[str | None] = "the applies_to"
+
     def _noun(self) -> str:
-        return "applies_to"
+        return "the applies_to"
 
 
 @attrs.frozen(kw_only=True)
@@ -822,6 +846,8 @@ class Audience(Entity):
         factory=tuple, converter=_tuple, metadata=spec("ids", "Departments it trains.")
     )
 
+    called: ClassVar[str | None] = "the audience"
+
     def _noun(self) -> str:
         return "the audience"
 
@@ -891,6 +917,8 @@ class AuditSettings(Entity):
             "absent: pay, promotion, bonus ...",
         ),
     )
+
+    called: ClassVar[str | None] = "the audit section"
 
     def _noun(self) -> str:
         return "the audit section"

@@ -32,6 +32,19 @@ class FrozenDict(Mapping[K, V], Generic[K, V]):
         self._data = dict(*args, **kwargs)
         self._hash = None
 
+    @classmethod
+    def adopt(cls, data: dict[K, V], **fields: Any) -> FrozenDict[K, V]:
+        """A frozen mapping over ``data`` itself, which the caller hands over: no copy.
+
+        ``fields`` sets the other slots of a subclass.
+        """
+        found = cls.__new__(cls)
+        found._data = data
+        found._hash = None
+        for name, value in fields.items():
+            setattr(found, name, value)
+        return found
+
     def __getitem__(self, key: K) -> V:
         return self._data[key]
 

@@ -12,20 +12,31 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from servicekit.errors import Problem, nearest
+from servicekit.errors import Nearest, Problem, shown
 from servicekit.model.entities import Entity, FailPoint, field_specs
 from servicekit.model.sections import NESTED, SECTIONS
 
 if TYPE_CHECKING:
     from servicekit.model.service_model import ServiceModel
 
-__all__ = ["MAX_HINTS", "MAX_PROBLEMS", "fail_points_of", "model_problems", "references"]
+__all__ = [
+    "HINT_BUDGET",
+    "MAX_HINTS",
+    "MAX_PROBLEMS",
+    "data_references",
+    "fail_points_of",
+    "model_problems",
+    "references",
+    "unknown_reference",
+]
 
 #: Validation reports at most this many problems.
 MAX_PROBLEMS = 1000
 #: Only the first this-many unknown references get a "did you mean" hint: each costs a
-#: fuzzy search over every id of that kind.
+#: fuzzy search over the ids of that kind.
 MAX_HINTS = 50
+#: The characters the hints of one load may compare in all (about a second or two).
+HINT_BUDGET = 1_000_000
 
 Path = tuple[str | int, ...]
 
@@ -79,6 +90,68 @@ def references(entity: Entity, prefix: Path = ()) -> Iterator[tuple[Path, str, t
             yield from references(value, (*prefix, key))
 
 
+def data_references(
+    cls: type, data: Mapping[str, Any], prefix: Path = ()
+) -> Iterator[tuple[Path, str, tuple[str, ...]]]:
+    """Every id the mapping ``data`` of an entity of ``cls`` refers to, as ``references()``.
+
+    ``data`` is keyed as the YAML format writes it and need not build: an entity that
+    could not be built (no id, a missing required key, a duplicate) still has its
+    references checked. Values that are not ids are left to the entity's own check.
+
+    Examples
+    --------
+    >>> from servicekit import Touchpoint
+    >>> list(data_references(Touchpoint, {"customers": ("walk-in", 7)}))
+    [(('customers', 0), 'walk-in', ('customer',))]
+    """
+    for name, field in field_specs(cls):
+        key = field.key or name
+        value = data.get(key)
+        if value is None:
+            continue
+        if field.refers_to:
+            if isinstance(value, tuple):
+                for index, item in enumerate(value):
+                    if type(item) is str and item:
+                        yield (*prefix, key, index), item, field.refers_to
+            elif type(value) is str and value:
+                yield (*prefix, key), value, field.refers_to
+        elif field.shape in NESTED:
+            inner = NESTED[field.shape]
+            if isinstance(value, Mapping):
+                yield from data_references(inner, value, (*prefix, key))
+            elif isinstance(value, tuple):
+                for index, item in enumerate(value):
+                    if isinstance(item, Mapping):
+                        yield from data_references(inner, item, (*prefix, key, index))
+                    elif type(item) is str and item:  # a hand-off written as its target's id
+                        for target, spec in field_specs(inner):
+                            if spec.required and spec.refers_to:
+                                at = (*prefix, key, index, spec.key or target)
+                                yield at, item, spec.refers_to
+
+
+def unknown_reference(
+    kind: str,
+    subject: str | None,
+    field: Path,
+    value: str,
+    kinds: tuple[str, ...],
+    hint: str | None,
+) -> Problem:
+    """The problem of ``subject`` (a ``kind``) naming ``value``, which is no id of ``kinds``."""
+    who = f"{kind} {shown(subject)}" if subject is not None else f"a {kind}"
+    return Problem(
+        message=f"{who} names unknown {' or '.join(kinds)} {shown(value)}",
+        hint=hint,
+        kind=kind,
+        subject=subject,
+        field=field,
+        value=value,
+    )
+
+
 def model_problems(model: ServiceModel) -> Iterator[Problem]:
     """Every problem of the model as a whole, at most ``MAX_PROBLEMS``."""
     return itertools.islice(_problems(model), MAX_PROBLEMS)
@@ -91,7 +164,8 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
     }
     tables["department"] = dict.fromkeys(model.departments)
     hints = itertools.count()
-    candidates: dict[tuple[str, ...], list[str]] = {}
+    budget = [HINT_BUDGET]
+    candidates: dict[tuple[str, ...], Nearest] = {}
     for section in SECTIONS:
         for subject, entity in getattr(model, section.name).items():
             for path, value, kinds in references(entity):
@@ -99,40 +173,42 @@ def _problems(model: ServiceModel) -> Iterator[Problem]:
                     continue
                 hint = None
                 if next(hints) < MAX_HINTS:
-                    pool = candidates.get(kinds)
-                    if pool is None:
-                        pool = [i for kind in kinds for i in tables[kind]]
-                        candidates[kinds] = pool
-                    hint = nearest(value, pool)
-                yield Problem(
-                    message=f"{section.kind} {subject!r} names unknown "
-                    f"{' or '.join(kinds)} {value!r}",
-                    hint=hint,
-                    kind=section.kind,
-                    subject=subject,
-                    field=path,
-                    value=value,
-                )
+                    nearest = candidates.get(kinds)
+                    if nearest is None:
+                        nearest = Nearest((i for kind in kinds for i in tables[kind]), budget)
+                        candidates[kinds] = nearest
+                    hint = nearest.hint(value)
+                yield unknown_reference(section.kind, subject, path, value, kinds, hint)
     yield from _reporting_loops(model)
     yield from _systems_as_people(model)
 
 
 def _unique_ids(model: ServiceModel) -> Iterator[Problem]:
-    """Ids are unique across every kind of entity, fail points included."""
-    seen: dict[str, tuple[str, str, Path]] = {}
-    for section in SECTIONS:
-        for key in getattr(model, section.name):
-            first = seen.get(key)
-            if first is None:
-                seen[key] = (section.kind, key, ("id",))
-            else:
-                yield _duplicate(key, first, section.kind, key, ("id",))
-    for kind, owner, here, fail_point in fail_points_of(model):
-        first = seen.get(fail_point.id)
+    """Ids are unique across every kind of entity, fail points included.
+
+    Each section's ids are looked up in the sections before it (no table of every id is
+    built: a model of a million entities would hold a second copy of its keys).
+    """
+    tables = [(section.kind, getattr(model, section.name)) for section in SECTIONS]
+    for number, (kind, table) in enumerate(tables):
+        earlier = tables[:number]
+        for key in table if earlier else ():
+            for first_kind, first in earlier:
+                if key in first:
+                    yield _duplicate(key, (first_kind, key, ("id",)), kind, key, ("id",))
+                    break
+    fail_points: dict[str, tuple[str, str, Path]] = {}
+    for owner_kind, owner, place, fail_point in fail_points_of(model):
+        here: Path = (*place, "id")
+        key = fail_point.id
+        first = fail_points.get(key)
         if first is None:
-            seen[fail_point.id] = ("fail point", owner, (*here, "id"))
-        else:
-            yield _duplicate(fail_point.id, first, kind, owner, (*here, "id"))
+            holder = next((kind for kind, table in tables if key in table), None)
+            if holder is None:
+                fail_points[key] = ("fail point", owner, here)
+                continue
+            first = (holder, key, ("id",))
+        yield _duplicate(key, first, owner_kind, owner, here)
 
 
 def fail_points_of(model: ServiceModel) -> Iterator[tuple[str, str, Path, FailPoint]]:
@@ -155,7 +231,7 @@ def _duplicate(
     """A second use of ``key``, after ``first`` (its kind, entity and field)."""
     first_kind, first_subject, first_field = first
     return Problem(
-        message=f"duplicate id {key!r}: already used by the {first_kind}",
+        message=f"duplicate id {shown(key)}: already used by the {first_kind}",
         hint="ids must be unique across the whole model",
         kind=kind,
         subject=subject,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from servicekit.errors import Problem
+from servicekit.errors import Problem, shown
 from servicekit.model.entities import (
     Audience,
     AuditSettings,
@@ -120,9 +120,9 @@ def version_problem(value: object) -> Problem | None:
             field=("servicekit",),
             value=value,
         )
-    shown = f"the string {value!r}" if isinstance(value, str) else describe(value)
+    what = f"the string {shown(value)}" if isinstance(value, str) else describe(value)
     return Problem(
-        message=f"servicekit (the format version) must be the number {FORMAT_VERSION}, not {shown}",
+        message=f"servicekit (the format version) must be the number {FORMAT_VERSION}, not {what}",
         hint=f"write 'servicekit: {FORMAT_VERSION}'",
         field=("servicekit",),
         value=value,

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -31,7 +32,7 @@ import attrs
 
 from servicekit._runtime import later
 from servicekit._words import plural
-from servicekit.errors import ModelError, Problem, UnknownIdError, UsageError
+from servicekit.errors import ModelError, Problem, UnknownIdError, UsageError, shown
 from servicekit.model.data import model_data, model_from_data
 from servicekit.model.entities import (
     AuditSettings,
@@ -50,7 +51,7 @@ from servicekit.model.entities import (
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.references import model_problems
 from servicekit.model.sections import SECTIONS
-from servicekit.model.values import describe
+from servicekit.model.values import SHAPES, describe, is_text
 
 if TYPE_CHECKING:
     from servicekit.chain.service_chain import ServiceChain
@@ -88,10 +89,11 @@ class Entities(FrozenDict[str, E]):
     def __getitem__(self, key: str) -> E:
         try:
             return self._data[key]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id
+            if not isinstance(key, str):
+                note = f"an id is a string, not {type(key).__name__}"
+                raise UnknownIdError(key, kind=self.kind, note=note) from None
             raise UnknownIdError(key, kind=self.kind, candidates=list(self._data)) from None
-        except TypeError:  # an unhashable id
-            raise UnknownIdError(key, kind=self.kind) from None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_entities, (self._data, self.kind))
@@ -130,7 +132,7 @@ def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
         if key in keyed:
             problems.append(
                 Problem(
-                    message=f"duplicate id {key!r}: already used by a {kind}",
+                    message=f"duplicate id {shown(key)}: already used by a {kind}",
                     kind=kind,
                     subject=key,
                     field=("id",),
@@ -140,7 +142,8 @@ def _keyed(value: Any, cls: type[E], kind: str) -> Entities[E]:
         keyed[key if isinstance(key, str) else repr(item)] = item
     if problems:
         raise ModelError(problems)
-    return Entities(keyed, kind=kind)
+    found: Entities[E] = Entities.adopt(keyed, kind=kind)  # type: ignore[assignment]
+    return found
 
 
 def _customers(value: Iterable[Customer | Mapping[str, Any]]) -> Entities[Customer]:
@@ -175,6 +178,10 @@ def _programs(value: Iterable[Program | Mapping[str, Any]]) -> Entities[Program]
     return _keyed(value, Program, "program")
 
 
+def _frozen(value: Mapping[str, SourceLocation]) -> FrozenDict[str, SourceLocation]:
+    return value if type(value) is FrozenDict else FrozenDict(value)
+
+
 def _audit(value: AuditSettings | Mapping[str, Any]) -> AuditSettings:
     if isinstance(value, Mapping):
         return build(AuditSettings, value)
@@ -188,7 +195,7 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
             if not isinstance(entity, section.entity):
                 yield Problem(
                     message=f"{section.name} must hold {section.entity.__name__} objects, "
-                    f"not {entity!r}",
+                    f"not {shown(entity)}",
                     kind=section.kind,
                     subject=key if isinstance(key, str) else None,
                     field=(),
@@ -196,7 +203,8 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
                 )
             elif getattr(entity, "id", None) != key:
                 yield Problem(
-                    message=f"{section.name}: key {key!r} does not match the id of {entity!r}",
+                    message=f"{section.name}: key {shown(key)} does not match the id of "
+                    f"{shown(entity)}",
                     kind=section.kind,
                     subject=key if isinstance(key, str) else None,
                     field=("id",),
@@ -204,7 +212,7 @@ def _sections_problems(model: ServiceModel) -> Iterator[Problem]:
                 )
     if not isinstance(model.audit_settings, AuditSettings):
         yield Problem(
-            message=f"audit_settings must be AuditSettings, not {model.audit_settings!r}",
+            message=f"audit_settings must be AuditSettings, not {shown(model.audit_settings)}",
             field=("audit",),
             value=model.audit_settings,
         )
@@ -235,21 +243,20 @@ class ServiceModel:
     )
     #: Where each entity was written, when the model was loaded from YAML.
     sources: FrozenDict[str, SourceLocation] = attrs.field(
-        factory=FrozenDict, converter=FrozenDict, eq=False, repr=False
+        factory=FrozenDict, converter=_frozen, eq=False, repr=False
+    )
+    #: The chain, once built (see ``chain``).
+    _chain: ServiceChain | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, hash=False
     )
 
     def __attrs_post_init__(self) -> None:
         problems = []
         for key in ("name", "description"):
             value = getattr(self, key)
-            if type(value) is not str:
-                problems.append(
-                    Problem(
-                        message=f"the model's {key} must be a string, not {describe(value)}",
-                        field=(key,),
-                        value=value,
-                    )
-                )
+            if not is_text(value):
+                for _, message, hint in SHAPES["text"].explain(value, f"the model's {key}", None):
+                    problems.append(Problem(message=message, hint=hint, field=(key,), value=value))
         problems.extend(_sections_problems(self))
         if not problems:
             problems.extend(model_problems(self))
@@ -270,11 +277,33 @@ class ServiceModel:
 
     # -- lookups ------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def chain(self) -> ServiceChain:
-        """The service chain: the graph of roles, touchpoints and customers."""
-        chain: ServiceChain = later("servicekit.chain.service_chain").ServiceChain(self)
+        """The service chain: the graph of roles, touchpoints and customers.
+
+        Built on first use, once, even when several threads ask for it at the same moment.
+        """
+        chain = self._chain
+        if chain is None:
+            with _CHAIN_LOCKS[id(self) % len(_CHAIN_LOCKS)]:
+                chain = self._chain
+                if chain is None:
+                    chain = later("servicekit.chain.service_chain").ServiceChain(self)
+                    object.__setattr__(self, "_chain", chain)
         return chain
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickle and copy keep: the fields, not the chain (it is built again)."""
+        return {
+            field.name: getattr(self, field.name)
+            for field in attrs.fields(type(self))
+            if field.name != "_chain"
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_chain", None)
 
     @cached_property
     def departments(self) -> tuple[str, ...]:
@@ -324,7 +353,7 @@ class ServiceModel:
 
     def entity(self, id: str) -> Any:
         """Any entity by id, whatever its kind; raises ``UnknownIdError``."""
-        for section in SECTIONS:
+        for section in SECTIONS if isinstance(id, str) else ():
             found = getattr(self, section.name).get(id)
             if found is not None:
                 return found
@@ -332,6 +361,8 @@ class ServiceModel:
 
     def kind_of(self, id: str) -> str | None:
         """The kind of entity ``id`` names (``role``, ``touchpoint`` ...), or ``None``."""
+        if not isinstance(id, str):
+            return None
         for section in SECTIONS:
             if id in getattr(self, section.name):
                 return section.kind
@@ -468,9 +499,9 @@ class ServiceModel:
         >>> m.managers_of("a")
         ('b', 'c')
         """
+        current = self.role(role).reports_to
         chain: list[str] = []
         seen = {role}
-        current = self.role(role).reports_to
         while current is not None and current not in seen:
             chain.append(current)
             seen.add(current)
@@ -566,12 +597,16 @@ class ServiceModel:
         return text
 
 
+#: Locks for building chains; a model takes the one at its ``id`` modulo their number.
+_CHAIN_LOCKS = tuple(threading.Lock() for _ in range(16))
+
+
 def _entity(cls: type[E], value: E | Mapping[str, Any]) -> E:
     """``value`` as a ``cls``: built from its YAML mapping, or checked to be one."""
     if isinstance(value, Mapping):
         return build(cls, value)
     if not isinstance(value, cls):
-        raise UsageError(f"expected a {cls.__name__} or its mapping, not {value!r}")
+        raise UsageError(f"expected a {cls.__name__} or its mapping, not {shown(value)}")
     return value
 
 

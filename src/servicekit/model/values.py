@@ -24,12 +24,13 @@ the rate of fail point 'f' must be between 0 and 1, got 1.5
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
-from servicekit.errors import nearest
+from servicekit.errors import clipped, nearest, shown
 from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "checker",
     "describe",
     "is_probability",
+    "is_text",
     "spec",
 ]
 
@@ -60,7 +62,7 @@ def describe(value: object) -> str:
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
-    return repr(value)
+    return shown(value)
 
 
 def is_probability(value: object) -> bool:
@@ -135,27 +137,59 @@ class Shape:
 # --- the checks ---------------------------------------------------------------------------
 
 
+#: A lone surrogate: a str can hold one (``"\\udc80"``, from bytes decoded with
+#: ``surrogateescape``), but no UTF-8 file can, so a model holding one could not be saved.
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def is_text(value: object) -> bool:
+    """A str that a UTF-8 file can hold: no lone surrogate (ASCII is checked at once).
+
+    Examples
+    --------
+    >>> is_text("café"), is_text("caf\\udce9"), is_text(b"cafe")
+    (True, False, False)
+    """
+    return type(value) is str and (value.isascii() or _SURROGATE.search(value) is None)
+
+
 def _is_text(value: object) -> bool:
-    return type(value) is str
+    return type(value) is str and (value.isascii() or _SURROGATE.search(value) is None)
 
 
 def _is_id(value: object) -> bool:
-    return type(value) is str and value != ""
+    return value != "" and _is_text(value)
 
 
 def _is_optional_id(value: object) -> bool:
-    return value is None or (type(value) is str and value != "")
+    return value is None or (value != "" and _is_text(value))
 
 
 def _is_texts(value: object) -> bool:
-    return type(value) is tuple and all(type(item) is str for item in value)
+    return type(value) is tuple and all(_is_text(item) for item in value)
 
 
 def _is_ids(value: object) -> bool:
-    return type(value) is tuple and all(type(item) is str and item for item in value)
+    return type(value) is tuple and all(item and _is_text(item) for item in value)
+
+
+def _surrogate_problem(text: str, what: str) -> tuple[str, str]:
+    """The message and hint for ``text`` holding a lone surrogate."""
+    found = _SURROGATE.search(text)
+    where = found.start() if found else 0
+    return (
+        f"{what} holds a lone surrogate ({text[where]!a} at character {where + 1} of "
+        f"{shown(text)}), which no UTF-8 file can hold",
+        "decode the text that became it as UTF-8 (bytes decoded with surrogateescape "
+        "keep their bad bytes this way)",
+    )
 
 
 def _explain_text(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
+    if type(value) is str:
+        message, hint = _surrogate_problem(value, what)
+        yield (), message, hint
+        return
     yield (), f"{what} must be a string, not {describe(value)}", None
 
 
@@ -170,7 +204,7 @@ def _explain_list(
     value: object, what: str, entry_ok: Check, entry: str, *, empty_ok: bool
 ) -> Iterator[Found]:
     if not isinstance(value, tuple):
-        hint = f"write [{value}]" if isinstance(value, str) else None
+        hint = f"write [{clipped(value)}]" if isinstance(value, str) else None
         yield (), f"{what} must be a list, not {describe(value)}", hint
         return
     for index, item in enumerate(value):
@@ -180,6 +214,8 @@ def _explain_list(
             yield (index,), f"each entry of {what} must not be null", "remove the empty entry"
         elif item == "" and not empty_ok:
             yield (index,), f"each entry of {what} must not be empty", None
+        elif type(item) is str:
+            yield (index,), *_surrogate_problem(item, f"an entry of {what}")
         else:
             yield (index,), f"each entry of {what} must be {entry}, not {describe(item)}", None
 
@@ -216,13 +252,13 @@ def _explain_boolean(value: object, what: str, spec: FieldSpec | None) -> Iterat
     if isinstance(value, str) and value in _OLD_BOOLEANS:
         yield (
             (),
-            f"{what} must be true or false, not {value!r}",
+            f"{what} must be true or false, not {shown(value)}",
             "YAML 1.1's yes, no, on and off are not booleans here: write true or false",
         )
     elif isinstance(value, str) and value.lower() in ("true", "false"):
         yield (
             (),
-            f"{what} must be true or false, not the string {value!r}",
+            f"{what} must be true or false, not the string {shown(value)}",
             ("write it without quotes"),
         )
     else:
@@ -238,7 +274,7 @@ def _explain_count(value: object, what: str, spec: FieldSpec | None) -> Iterator
         numeric = value.strip().isdigit()
         yield (
             (),
-            f"{what} must be a whole number of at least 1, not the string {value!r}",
+            f"{what} must be a whole number of at least 1, not the string {shown(value)}",
             "write it without quotes, e.g. 3" if numeric else None,
         )
     elif isinstance(value, bool) or not isinstance(value, int | float):
@@ -246,7 +282,7 @@ def _explain_count(value: object, what: str, spec: FieldSpec | None) -> Iterator
     else:
         yield (
             (),
-            f"{what} must be a whole number of at least 1, got {value!r}",
+            f"{what} must be a whole number of at least 1, got {shown(value)}",
             ("it counts the people who can do the job" if isinstance(value, int) else None),
         )
 
@@ -276,9 +312,9 @@ def _explain_probability(value: object, what: str, hint: str) -> Iterator[Found]
             "write it without quotes, e.g. 0.05" if numeric else None,
         )
     elif not math.isfinite(value):
-        yield (), f"{what} must be a finite number, got {value!r}", None
+        yield (), f"{what} must be a finite number, got {shown(value)}", None
     else:
-        yield (), f"{what} must be between 0 and 1, got {value!r}", hint
+        yield (), f"{what} must be between 0 and 1, got {shown(value)}", hint
 
 
 def _looks_numeric(text: str) -> bool:
@@ -291,7 +327,7 @@ def _looks_numeric(text: str) -> bool:
 
 def _is_catches(value: object) -> bool:
     return isinstance(value, Mapping) and all(
-        type(k) is str and k and is_probability(v) for k, v in value.items()
+        k and _is_text(k) and is_probability(v) for k, v in value.items()
     )
 
 
@@ -306,10 +342,13 @@ def _explain_catches(value: object, what: str, spec: FieldSpec | None) -> Iterat
         if type(category) is not str:
             yield (), f"{what}: a category must be a string, not {describe(category)}", None
             continue
+        if not _is_text(category):
+            yield (category,), *_surrogate_problem(category, f"a category of {what}")
+            continue
         if not is_probability(share):
             for _, message, hint in _explain_probability(
                 share,
-                f"the share of {category!r} defects in {what}",
+                f"the share of {shown(category)} defects in {what}",
                 "a catch is the share of such defects the role stops",
             ):
                 yield (category,), message, hint
@@ -328,7 +367,7 @@ def _explain_choice(value: object, what: str, spec: FieldSpec | None) -> Iterato
         return
     yield (
         (),
-        f"{what} must be one of {', '.join(choices)}, not {value!r}",
+        f"{what} must be one of {', '.join(choices)}, not {shown(value)}",
         nearest(value, choices),
     )
 
@@ -344,16 +383,19 @@ def _explain_rules(value: object, what: str, spec: FieldSpec | None) -> Iterator
         yield (), f"{what} must be a mapping of rule -> setting, not {describe(value)}", None
         return
     for rule, setting in value.items():
-        if rule not in AUDIT_RULES:
+        if not isinstance(rule, str):
+            yield (), f"{what}: a rule must be named by its id, not {describe(rule)}", None
+        elif rule not in AUDIT_RULES:
             yield (
                 (rule,),
-                f"unknown audit rule {rule!r}",
+                f"unknown audit rule {shown(rule)}",
                 nearest(str(rule), list(AUDIT_RULES)),
             )
         elif setting not in RULE_SETTINGS:
             yield (
                 (rule,),
-                f"audit rule {rule!r} must be off, error, warning or info, not {describe(setting)}",
+                f"audit rule {shown(rule)} must be off, error, warning or info, "
+                f"not {describe(setting)}",
                 _setting_hint(setting),
             )
 
@@ -376,7 +418,7 @@ def _entities_of(name: str, entry: str) -> tuple[Check, Explain]:
 
     def explain(value: object, what: str, spec: FieldSpec | None) -> Iterator[Found]:
         if not isinstance(value, tuple):
-            hint = f"write [{value}]" if isinstance(value, str) else None
+            hint = f"write [{clipped(value)}]" if isinstance(value, str) else None
             yield (), f"{what} must be a list, not {describe(value)}", hint
             return
         for index, item in enumerate(value):

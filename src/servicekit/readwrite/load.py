@@ -23,6 +23,7 @@ kiosk.yaml:4:14: error: role 'a' names unknown role 'b'
 
 from __future__ import annotations
 
+import errno
 import os
 from importlib import resources
 from pathlib import Path
@@ -46,16 +47,21 @@ __all__ = [
     "schema_path",
 ]
 
-#: The largest file ``load()`` reads unless told otherwise (256 MiB).
-MAX_BYTES = 256 * 1024 * 1024
+#: The most YAML ``load()`` and ``loads()`` read unless told otherwise (64 MiB, in all
+#: the files of a directory together). Loading holds at most 10x the text on top of the
+#: model it builds, and a model takes 8x (a realistic organisation) to 40x (a flow list of
+#: one-letter hand-offs) its text: at this size, about 1.2 GB and at worst 3.3 GB, which a
+#: 4 GB machine has.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 def _too_big(size: int, max_bytes: int, ctx: Collector) -> None:
     ctx.fatal(
         1,
         1,
-        f"the model is {size} bytes, over the limit of {max_bytes}",
-        "split the model into a directory of files, or pass a larger max_bytes",
+        f"the model is {size:,} bytes, over the limit of {max_bytes:,}",
+        "pass a larger max_bytes if the machine has the memory: loading takes about 20 "
+        "times the model's size",
     )
 
 
@@ -66,76 +72,93 @@ def _os_problem(err: OSError, ctx: Collector, what: str) -> None:
 
 
 _OS_HINTS = {
-    36: "the path is longer than the system allows",  # ENAMETOOLONG
-    13: "check the file's permissions",  # EACCES
-    21: "give a YAML file, or a directory of them",  # EISDIR
+    errno.ENAMETOOLONG: "the path is longer than the system allows",
+    errno.EACCES: "check the permissions of the file and of its directories",
+    errno.EPERM: "check the permissions of the file and of its directories",
+    errno.EISDIR: "give a YAML file, or a directory of them",
+    errno.ENOTDIR: "a part of the path is a file, not a directory",
+    errno.ELOOP: "the path goes round a loop of symbolic links",
 }
 
+#: Bytes read at a time when a file is longer than it said it was.
+_CHUNK = 1 << 16
 
-def _read_file(path: Path, ctx: Collector, max_bytes: int) -> bytes | None:
-    """The bytes of ``path``, reading at most ``max_bytes + 1`` whatever the file claims."""
+
+def _read_file(path: Path, ctx: Collector, max_bytes: int, held: int = 0) -> bytes | None:
+    """The bytes of ``path``, never reading (or holding) more than ``max_bytes + 1``.
+
+    ``held`` bytes of other files were read already: ``max_bytes`` is what is left.
+    """
     try:
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                _too_big(held + size, held + max_bytes, ctx)
+                return None
+            # The size the file claims; a special or growing file is read on in chunks.
+            chunks = [handle.read(size + 1)] if size else []
+            read = len(chunks[0]) if chunks else 0
+            while (not size or read > size) and read <= max_bytes:
+                chunk = handle.read(min(_CHUNK, max_bytes + 1 - read))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                read += len(chunk)
     except OSError as err:
         _os_problem(err, ctx, "read the file")
         return None
-    if len(data) > max_bytes:
-        try:
-            size = max(path.stat().st_size, len(data))
-        except OSError:  # pragma: no cover - it was there a moment ago
-            size = len(data)
-        _too_big(size, max_bytes, ctx)
+    if read > max_bytes:
+        _too_big(held + read, held + max_bytes, ctx)
         return None
-    return data
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _is_model_file(path: Path, ctx: Collector) -> bool:
+    """Whether a directory entry is a model file (``*.yaml``, ``*.yml``); reports why not
+    when it cannot be told."""
+    if path.suffix not in (".yaml", ".yml"):
+        return False
+    ctx.path = str(path)
+    try:
+        return path.is_file()
+    except OSError as err:
+        _os_problem(err, ctx, "read the file")
+        return False
 
 
 def _files(path: Path, ctx: Collector) -> list[Path]:
+    """The model files at ``path``: the file itself, or a directory's yaml files in name order."""
     try:
         if path.is_dir():
-            files = sorted(
-                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-            )
-            if not files:
-                ctx.fatal(1, 1, "the directory holds no *.yaml files")
-            return files
-        if not path.exists():
+            entries = sorted(path.iterdir())
+        elif not path.exists():
             ctx.fatal(1, 1, "no such file or directory")
             return []
+        else:
+            return [path]
     except OSError as err:
         _os_problem(err, ctx, "read the path")
         return []
-    return [path]
+    files = [entry for entry in entries if _is_model_file(entry, ctx)]
+    ctx.path = str(path)
+    if not files and not ctx.problems:
+        ctx.fatal(1, 1, "the directory holds no *.yaml files")
+    return files
 
 
 def _build(sources: list[tuple[str, bytes | str]], ctx: Collector) -> ServiceModel:
-    reader = Reader(ctx)
+    reader = Reader(ctx, sum(len(data) for _, data in sources))
+    broken = ctx.broken  # a file could not be read: report the others, build nothing
     # Millions of small objects: the cyclic collector would only slow us down.
     with gc_paused():
         try:
             for label, data in sources:
                 ctx.path = label
-                raw = (
-                    data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
-                )
-                checked = decode(raw, ctx)
-                if checked is None:
-                    continue
-                pure = events.LOADER is yaml.SafeLoader
-                documents = parse(checked.decode("utf-8") if pure else checked, ctx)
-                if ctx.broken:
-                    continue
-                # Empty documents (nothing, or only '---') are skipped.
-                documents = [root for root in documents if not is_null(root)]
-                if not documents:
-                    if any(problem.path == label for problem in ctx.problems):
-                        ctx.broken = True  # e.g. a tagged root, reported already
-                    else:
-                        ctx.fatal(1, 1, "the model is empty", "start it with 'servicekit: 1'")
-                    continue
-                for number, root in enumerate(documents):
-                    reader.document(root, first_in_file=number == 0)
-            model = None if ctx.broken else reader.model()
+                ctx.broken = False
+                _read_source(reader, label, data, ctx)
+                broken = broken or ctx.broken
+            ctx.broken = broken
+            model = None if broken else reader.model()
         except TooMany:
             model = None
             last = max(ctx.problems, key=Problem.sort_key)  # so it sorts last
@@ -153,6 +176,29 @@ def _build(sources: list[tuple[str, bytes | str]], ctx: Collector) -> ServiceMod
     return model
 
 
+def _read_source(reader: Reader, label: str, data: bytes | str, ctx: Collector) -> None:
+    """Reads one file (or text) into ``reader``; ``ctx.broken`` says when it could not be."""
+    raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
+    checked = decode(raw, ctx)
+    if checked is None:
+        return
+    text: bytes | str = checked.decode("utf-8") if events.LOADER is yaml.SafeLoader else checked
+    reader.begin(label, text)
+    documents = parse(text, ctx, reader.item)
+    if ctx.broken:
+        return
+    # Empty documents (nothing, or only '---') are skipped.
+    documents = [(root, at) for root, at in documents if not is_null(root, at)]
+    if not documents:
+        if any(problem.path == label for problem in ctx.problems):
+            ctx.broken = True  # e.g. a tagged root, reported already
+        else:
+            ctx.fatal(1, 1, "the model is empty", "start it with 'servicekit: 1'")
+        return
+    for number, (root, at) in enumerate(documents):
+        reader.document(root, at, first_in_file=number == 0)
+
+
 def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> ServiceModel:
     """Load a model from a YAML file, a file of several documents, or a directory.
 
@@ -163,8 +209,9 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
     (``servicekit: 1``); later ones may repeat it. ``name`` and ``description``
     may be repeated with the same text, not with another. Ids are unique across
     all files and documents. A directory with no yaml files, or a path that does
-    not exist, is an error. Files over ``max_bytes`` (256 MiB by default) are
-    refused without being read.
+    not exist, is an error. More than ``max_bytes`` of YAML in all (64 MiB by
+    default, ``MAX_BYTES``) is refused without being read: loading holds at most
+    10 times the text on top of the model it builds.
 
     Text must be UTF-8 (a BOM is allowed and ignored; CRLF line endings are
     fine). Anchors, aliases, merge keys and tags of any kind are errors, so no
@@ -183,12 +230,14 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Service
         raise ModelError(ctx.problems)
     root = Path(text)
     sources: list[tuple[str, bytes | str]] = []
+    held = 0
     for file in _files(root, ctx):
         ctx.path = str(file)
-        data = _read_file(file, ctx, max_bytes)
+        data = _read_file(file, ctx, max_bytes - held, held)
         if data is not None:
             sources.append((str(file), data))
-    if ctx.problems:
+            held += len(data)
+    if not sources:
         raise ModelError(ctx.problems)
     return _build(sources, ctx)
 

@@ -1,9 +1,11 @@
 """The JSON Schema of the YAML format, generated from the one table of sections and fields.
 
-The schema shipped in the package (``servicekit schema``, ``schema_path()``)
-is this module's output, kept in ``src/servicekit/data/servicekit.schema.json`` so
-editors can point at it; a test checks the file is up to date. To write it again after a
-change to the model, from the project root:
+The same table gives the docs their tables: ``key_tables()`` for the YAML reference and
+``field_table()`` for each entity's constructor on the API reference. The schema shipped
+in the package (``servicekit schema``, ``schema_path()``) is this module's output, kept in
+``src/servicekit/data/servicekit.schema.json`` so editors can point at it; a test checks
+the file is up to date. To write it again after a change to the model, from the project
+root:
 
     python -m servicekit.readwrite.schema > src/servicekit/data/servicekit.schema.json
 
@@ -23,12 +25,13 @@ from typing import Any
 
 import attrs
 
+from servicekit.errors import UnknownIdError
 from servicekit.model.entities import Entity, field_specs
 from servicekit.model.sections import FORMAT_VERSION, HEADER, NESTED, SECTIONS
 from servicekit.model.values import FieldSpec
 from servicekit.model.vocabulary import AUDIT_RULES, RULE_SETTINGS
 
-__all__ = ["json_schema", "key_tables", "schema_text"]
+__all__ = ["field_table", "json_schema", "key_tables", "schema_text"]
 
 #: The definitions every entity's fields refer to, by shape.
 _BASE: dict[str, Any] = {
@@ -216,7 +219,17 @@ _TYPES = {
 }
 
 
-def _type(field: FieldSpec) -> str:
+#: How the constructor tables name a shape where Python accepts more than the YAML writes.
+_PYTHON_TYPES = {
+    "boolean": "`True` or `False`",
+    "handoffs": "list of role ids, hand-off mappings or `Handoff`s",
+    "fail_points": "list of fail point mappings or `FailPoint`s",
+    "scope": "`{roles: [...], departments: [...]}` or a `PrincipleScope`",
+    "audience": "`{roles: [...], departments: [...]}` or an `Audience`",
+}
+
+
+def _type(field: FieldSpec, *, python: bool = False) -> str:
     if field.shape == "choice":
         return " or ".join(f"`{choice}`" for choice in field.choices)
     kinds = " or ".join(field.refers_to)
@@ -226,16 +239,80 @@ def _type(field: FieldSpec) -> str:
         shown = f"{kinds} ids" if field.shape == "ids" else f"non-empty list of {kinds} ids"
     elif field.shape in ("ref", "ids"):
         shown = "name" if field.shape == "ref" else "names"
+    elif python and field.shape in _PYTHON_TYPES:
+        shown = _PYTHON_TYPES[field.shape]
     else:
         shown = _TYPES[field.shape]
     return f"{shown}, **required**" if field.required else shown
 
 
-def _table(cls: type[Entity]) -> list[str]:
-    lines = ["| key | type | meaning |", "|---|---|---|"]
+def _default(attribute: attrs.Attribute) -> str:  # type: ignore[type-arg]
+    """``, default `X` `` when a field's default is a value worth saying (`False`, `'person'`).
+
+    Defaults that mean "nothing" (``None``, empty text, empty lists and mappings, an
+    empty audience) go without saying: the meaning says what absent means.
+    """
+    default = attribute.default
+    if type(default) not in (bool, str, int, float) or default in ("", None):
+        return ""
+    return f", default `{default!r}`"
+
+
+def _table(cls: type[Entity], *, python: bool = False) -> list[str]:
+    """The rows of ``cls``'s fields: YAML keys, or (``python``) constructor parameters."""
+    lines = [f"| {'parameter' if python else 'key'} | type | meaning |", "|---|---|---|"]
+    attributes = {a.name: a for a in attrs.fields(cls)}  # type: ignore[arg-type]
     for name, field in field_specs(cls):
-        lines.append(f"| `{field.key or name}` | {_type(field)} | {field.doc} |")
+        key = field.key or name
+        if not python:
+            lines.append(f"| `{key}` | {_type(field)} | {field.doc} |")
+            continue
+        shown = f"`{name}`" if key == name else f"`{name}` (YAML `{key}`)"
+        kind = _type(field, python=True) + _default(attributes[name])
+        lines.append(f"| {shown} | {kind} | {field.doc} |")
     return lines
+
+
+def _entity_classes() -> dict[str, type[Entity]]:
+    """Every entity class a model holds, by class name: the sections' and the nested ones."""
+    classes = [section.entity for section in SECTIONS] + list(NESTED.values())
+    return {cls.__name__: cls for cls in classes}
+
+
+def field_table(name: str) -> str:
+    """A Markdown table of the constructor parameters of the entity class ``name``.
+
+    One row a parameter, in the constructor's order: its Python name (and its YAML key
+    where that differs, as ``for_`` is written ``for``), the values it takes, and what it
+    means. The API reference shows one under each entity (a docs hook puts it in at build
+    time), generated from the same field table as the YAML reference's ``key_tables()``.
+
+    Raises
+    ------
+    UnknownIdError
+        When ``name`` is not an entity class, with the nearest names.
+
+    Examples
+    --------
+    >>> print(field_table("FailPoint"))  # doctest: +NORMALIZE_WHITESPACE
+    | parameter | type | meaning |
+    |---|---|---|
+    | `id` | id, **required** | Unique across the whole model. |
+    | `category` | text | What kind of defect it makes (`stain`, `lost-item` ...). |
+    | `rate` | probability, `0` to `1`; absent: unknown | How often it happens, per unit of
+    work; absent: unknown. |
+    | `shows_at` | non-empty list of touchpoint ids | Touchpoints where the defect can show;
+    absent: wherever the chain carries it. |
+    >>> field_table("Handof")
+    Traceback (most recent call last):
+    ...
+    servicekit.errors.UnknownIdError: unknown entity class 'Handof'; did you mean 'Handoff'?
+    """
+    classes = _entity_classes()
+    cls = classes.get(name)
+    if cls is None:
+        raise UnknownIdError(name, kind="entity class", candidates=sorted(classes))
+    return "\n".join(_table(cls, python=True)) + "\n"
 
 
 def key_tables() -> str:

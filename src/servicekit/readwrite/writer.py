@@ -115,7 +115,7 @@ def _write(lines: list[str], indent: str, key: str, value: Any) -> None:
             return
         lines.append(f"{indent}{key}:")
         for inner, item in value.items():
-            _write(lines, indent + "  ", _scalar(inner), item)
+            _write_entry(lines, indent + "  ", _scalar(inner), item)
     elif isinstance(value, Sequence) and not isinstance(value, str):
         if all(isinstance(item, str) for item in value):
             flow = f"[{', '.join(_scalar(item) for item in value)}]"
@@ -129,6 +129,20 @@ def _write(lines: list[str], indent: str, key: str, value: Any) -> None:
             _item(lines, indent + "  ", item)
     else:
         lines.append(f"{indent}{key}: {_value(value)}")
+
+
+#: YAML reads a key written without ``?`` (an implicit key) only up to 1024 characters.
+_IMPLICIT_KEY = 1000
+
+
+def _write_entry(lines: list[str], indent: str, key: str, value: Any) -> None:
+    """A mapping entry; a key too long to be implicit is written ``? key`` then ``: value``."""
+    if len(key) <= _IMPLICIT_KEY:
+        _write(lines, indent, key, value)
+        return
+    start = len(lines)
+    _write(lines, indent, "", value)
+    lines[start : start + 1] = [f"{indent}? {key}", indent + lines[start][len(indent) :]]
 
 
 def _item(lines: list[str], indent: str, item: Any) -> None:

@@ -43,7 +43,18 @@ def spreadsheet_safe(cell: object) -> object:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A header row, then the rows; ``None`` cells are written empty, formulas escaped."""
+    """A header row, then the rows; ``None`` cells are written empty.
+
+    Cells are quoted as CSV needs (commas, quotes, line breaks), and a cell a spreadsheet
+    would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or a carriage return first)
+    is prefixed with ``'``.
+
+    Examples
+    --------
+    >>> print(csv_text(["role", "note"], [["=1+1", 'say "hi", twice']]), end="")
+    role,note
+    '=1+1,"say ""hi"", twice"
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([spreadsheet_safe(h) for h in header])

@@ -51,6 +51,7 @@ flowchart BT
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Iterator
 from typing import Any, NamedTuple
@@ -63,6 +64,7 @@ from servicekit.errors import UsageError
 from servicekit.evidence.conformance import Conformance
 from servicekit.model.entities import FailPoint, Handoff
 from servicekit.render.rows import percent
+from servicekit.render.tables import plain_text
 
 __all__ = [
     "Blueprint",
@@ -226,8 +228,8 @@ def blueprint(
             raise UsageError(f"depth={depth!r} needs focus=NODE: the node to count hand-offs from")
         keep: set[str] | Any = view
     else:
-        keep = {focus}
-        keep.update(chain.upstream(focus, depth, customer=customer).ids)
+        upstream = chain.upstream(focus, depth, customer=customer).ids  # checks focus
+        keep = {focus, *upstream}
         keep.update(chain.downstream(focus, depth, customer=customer).ids)
     if select is not None:
         keep = set(keep) & set(select)
@@ -317,9 +319,29 @@ _MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID_ESCAPES)) + "]")
 
 
 def _mermaid_text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label: entity codes for the characters it parses."""
-    text = " ".join(text.split())
+    """Text safe inside a quoted Mermaid label: on one line, control characters escaped,
+    entity codes for the characters Mermaid parses."""
+    text = " ".join(plain_text(text).split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ESCAPES[m.group()], text)
+
+
+#: A title Mermaid's front matter (YAML) reads as it is, without quotes.
+_PLAIN_TITLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()/+-]*")
+
+
+def _front_matter_title(text: str) -> str:
+    """A title as a YAML value of Mermaid's front matter: plain when it reads back as the
+    same text, else double-quoted (``Joe's Cleaners: Main Street`` would break YAML).
+
+    Examples
+    --------
+    >>> print(_front_matter_title("Corner Dry Cleaner"), _front_matter_title("Joe's: #1"))
+    Corner Dry Cleaner "Joe's: #1"
+    """
+    text = " ".join(plain_text(text).split())
+    if _PLAIN_TITLE.fullmatch(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _mermaid_label(plan: Blueprint, node: str) -> str:
@@ -424,7 +446,7 @@ def to_mermaid(
         about += f", for {customer}"
     lines = [
         "---",
-        f"title: {_mermaid_text(plan.title or 'Service chain')}",
+        f"title: {_front_matter_title(plan.title or 'Service chain')}",
         "---",
         "flowchart BT",
         f"    accTitle: Service blueprint of {_mermaid_text(plan.title or 'a service chain')}"
@@ -528,17 +550,22 @@ def to_mermaid(
 
 
 def _dot_string(text: str) -> str:
-    """A double-quoted DOT string; newlines in ``text`` become spaces."""
-    text = " ".join(text.split())
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A double-quoted DOT string; line breaks in ``text`` become spaces, and control
+    characters show escaped."""
+    return '"' + _dot_text(text) + '"'
+
+
+def _dot_text(text: str) -> str:
+    """Text safe inside a double-quoted DOT string."""
+    text = " ".join(plain_text(text).split())
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _dot_label(plan: Blueprint, node: str) -> str:
     """A node's label for DOT, its notes under it: each line's whitespace collapsed, the
     lines joined by DOT's escaped newline."""
     lines = (plan.labels[node], *plan.notes.get(node, ()))
-    escaped = (" ".join(line.split()).replace("\\", "\\\\").replace('"', '\\"') for line in lines)
-    return '"' + "\\n".join(escaped) + '"'
+    return '"' + "\\n".join(_dot_text(line) for line in lines) + '"'
 
 
 def to_dot(
@@ -663,7 +690,7 @@ def to_dot(
             parts.append(seen)
         attributes = []
         if parts:
-            label = "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+            label = "\\n".join(_dot_text(p) for p in parts)
             attributes.append(f'label="{label}"')
         if edge.fail_points:
             attributes.append(f'color="{_FAIL}", fontcolor="{_FAIL}", penwidth=2')

@@ -14,7 +14,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from servicekit.chain.results import Critical, Reach, Reaches, Selection, Suspect, Suspects
@@ -22,7 +23,7 @@ from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
-from servicekit.culture.report import Report
+from servicekit.culture.report import Report, TouchpointReport
 from servicekit.errors import Problem
 from servicekit.evidence.attribution import Attribution
 from servicekit.evidence.conformance import Conformance, HandoffCount
@@ -44,8 +45,10 @@ __all__ = [
     "reach_json",
     "reaches_json",
     "report_json",
+    "report_json_chunks",
     "selection_json",
     "suspect_json",
+    "touchpoint_report_json",
     "trace_json",
     "valid_json",
 ]
@@ -230,29 +233,73 @@ def findings_json(findings: Iterable[Finding]) -> dict[str, Any]:
     return {"findings": [finding_json(f) for f in findings]}
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    """The whole report: counts, each touchpoint's chain, the coverage gaps and the findings."""
+def touchpoint_report_json(part: TouchpointReport) -> dict[str, Any]:
+    """One touchpoint's part of the report (see ``report_json()``)."""
+    touchpoint = part.touchpoint
+    return {
+        "id": touchpoint.id,
+        "name": touchpoint.name,
+        "role": touchpoint.role,
+        "customers": list(touchpoint.customers),
+        "upstream": [reach_json(r) for r in part.upstream],
+        "upstream_count": part.upstream_count,
+        "critical": list(part.critical),
+        "critical_count": part.critical_count,
+        "suspects": [] if part.suspects is None else [suspect_json(s) for s in part.suspects],
+        "suspects_ranked": part.suspects is not None,
+    }
+
+
+def _report_head(report: Report) -> dict[str, Any]:
     model = report.model
     return {
         "model": report.path,
         "bundled": report.bundled,
         "name": model.name,
         "counts": model.counts(),
-        "touchpoints": [
-            {
-                "id": part.touchpoint.id,
-                "name": part.touchpoint.name,
-                "role": part.touchpoint.role,
-                "customers": list(part.touchpoint.customers),
-                "upstream": [reach_json(r) for r in part.upstream],
-                "critical": list(part.critical),
-                "suspects": [suspect_json(s) for s in part.suspects],
-            }
-            for part in report.touchpoints
-        ],
+        "touchpoints": None,  # filled in by the caller
         "coverage_gaps": list(report.coverage_gaps),
         "findings": findings_json(report.findings)["findings"],
     }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The whole report: counts, each touchpoint's summary, the coverage gaps and findings.
+
+    Each touchpoint has its ``id``, ``name``, ``role`` and ``customers``; ``upstream``,
+    the nearest upstream nodes (at most 12) of the ``upstream_count`` there are;
+    ``critical``, the nearest critical nodes (at most 12) of the ``critical_count``; and
+    ``suspects``, the likeliest ones, when ``suspects_ranked`` (see
+    ``servicekit.culture.report`` for which touchpoints a report ranks).
+    """
+    data = _report_head(report)
+    data["touchpoints"] = [touchpoint_report_json(part) for part in report.touchpoints]
+    return data
+
+
+def report_json_chunks(report: Report) -> Iterator[str]:
+    """The text of ``json.dumps(report_json(report), indent=2, ensure_ascii=False)``, in
+    pieces, each touchpoint worked out as it is written: a large report streams."""
+
+    def dumped(value: Any, depth: int) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
+
+    head = _report_head(report)
+    yield "{"
+    for number, (key, value) in enumerate(head.items()):
+        yield ("," if number else "") + f"\n  {json.dumps(key)}: "
+        if key != "touchpoints":
+            yield dumped(value, 1)
+            continue
+        parts = report.touchpoints
+        if not parts:
+            yield "[]"
+            continue
+        yield "["
+        for index, part in enumerate(parts):
+            yield ("," if index else "") + "\n    " + dumped(touchpoint_report_json(part), 2)
+        yield "\n  ]"
+    yield "\n}"
 
 
 # --- selections and diffs (working with models over time) -----------------------------------

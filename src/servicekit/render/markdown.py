@@ -40,7 +40,7 @@ from servicekit.render.rows import (
     reach_rows,
     suspect_rows,
 )
-from servicekit.render.tables import markdown_cell, markdown_table
+from servicekit.render.tables import Markdown, markdown_cell, markdown_table, markdown_text
 from servicekit.render.text import guide_lines, shown_value
 
 __all__ = [
@@ -77,13 +77,11 @@ def model_markdown(model: ServiceModel) -> str:
     back = [r for r in model.roles if r not in model.front_line]
     lines = [f"### {markdown_cell(model.name or 'Service model')}", ""]
     if model.description:
-        lines += [model.description, ""]
+        lines += [markdown_text(model.description), ""]
     lines.append(markdown_table(("section", "entities"), list(model.counts().items()), align="lr"))
-    lines += [
-        "",
-        f"Front line: {', '.join(front) or 'none'}. "
-        f"Behind the line of visibility: {', '.join(back) or 'none'}.",
-    ]
+    front_names = ", ".join(markdown_text(r) for r in front) or "none"
+    back_names = ", ".join(markdown_text(r) for r in back) or "none"
+    lines += ["", f"Front line: {front_names}. Behind the line of visibility: {back_names}."]
     return "\n".join(lines)
 
 
@@ -324,7 +322,7 @@ def attribution_markdown(found: Attribution) -> str:
                     r.kind,
                     r.department or "-",
                     ", ".join(r.programs) or "none",
-                    "**yes**" if r.gap else "no",
+                    Markdown("**yes**") if r.gap else "no",
                 )
                 for r in found.by_role
             ],
@@ -368,7 +366,7 @@ def conformance_markdown(found: Conformance) -> str:
             ("status", "hand-off", "count", "cases", "share", "examples"),
             [
                 (
-                    f"**{r['status']}**" if r["status"] == "undocumented" else r["status"],
+                    Markdown("**undocumented**") if r["status"] == "undocumented" else r["status"],
                     f"{r['from']} -> {r['to']}",
                     r["count"],
                     r["cases"],

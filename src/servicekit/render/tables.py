@@ -1,7 +1,11 @@
-"""Tables in each format, built in one place: aligned text, Markdown and HTML.
+"""Tables in each format, built in one place, and every value made safe for its format.
 
-Every value is made safe for its format here: HTML is escaped, a Markdown cell
-loses its pipes and line breaks, and text cells lose their line breaks.
+A model's text is the model author's, and may hold anything: escape sequences that
+retitle or clear a terminal, line breaks that break a table, Markdown or HTML markup.
+``plain_text()`` keeps a value on one line and shows control characters escaped (as
+error messages do); ``markdown_text()`` also escapes Markdown's markup; HTML is
+escaped by ``escape_html()``; a CSV cell that a spreadsheet would run as a formula is
+prefixed with ``'`` by ``servicekit.render.csv.spreadsheet_safe``.
 
 Examples
 --------
@@ -18,9 +22,67 @@ Examples
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["escape_html", "html_table", "markdown_cell", "markdown_table", "text_table"]
+__all__ = [
+    "Markdown",
+    "escape_html",
+    "html_table",
+    "markdown_cell",
+    "markdown_table",
+    "markdown_text",
+    "plain_text",
+    "text_table",
+]
+
+#: Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
+#: sequences that move the cursor, retitle or clear a terminal), DEL, the line and
+#: paragraph separators, and the bidirectional overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Those that break a line or jump a column: shown as a space.
+_SPACING = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029")
+#: Characters Markdown reads as markup anywhere in a line (a value never starts a line,
+#: and ``>`` is markup only there, or closing a tag that ``<``, escaped, cannot open).
+_MARKDOWN = re.compile(r"([\\`*_\[\]<|~])")
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SPACING:
+        return " "
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain_text(value: object) -> str:
+    """``value`` as text safe to print on a terminal, on one line.
+
+    Line breaks and tabs become spaces; other control characters (ESC ...) and the
+    bidirectional overrides are shown escaped, as error messages show them.
+
+    Examples
+    --------
+    >>> plain_text("Cashier\\x1b]0;owned\\x07"), plain_text("two\\nlines")
+    ('Cashier\\\\x1b]0;owned\\\\x07', 'two lines')
+    """
+    text = str(value)
+    if text.isprintable():
+        return text
+    return _CONTROL.sub(_shown, text)
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as text safe inside a line of Markdown: on one line, control characters
+    escaped, and Markdown's markup characters escaped, so it shows as written and never
+    becomes emphasis, a link, code, a table cell break or HTML.
+
+    Examples
+    --------
+    >>> print(markdown_text("<b>Joe's</b> *best* | [x](y)"))
+    \\<b>Joe's\\</b> \\*best\\* \\| \\[x\\](y)
+    """
+    return _MARKDOWN.sub(r"\\\1", plain_text(value))
 
 
 def text_table(
@@ -30,8 +92,11 @@ def text_table(
     indent: str = "  ",
     right: Iterable[int] = (),
 ) -> str:
-    """Rows as aligned columns under ``headers``; columns in ``right`` align right."""
-    text_rows = [[" ".join(str(cell).split()) for cell in row] for row in rows]
+    """Rows as aligned columns under ``headers``; columns in ``right`` align right.
+
+    Each cell is ``plain_text()``, its runs of spaces made one.
+    """
+    text_rows = [[" ".join(plain_text(cell).split()) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in text_rows:
         for i, cell in enumerate(row):
@@ -53,9 +118,25 @@ def escape_html(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+class Markdown(str):
+    """Text that is Markdown already (the renderer's own emphasis, never a model's text):
+    a table cell writes it as it is.
+
+    Examples
+    --------
+    >>> markdown_cell(Markdown("**yes**")), markdown_cell("**yes**")
+    ('**yes**', '\\\\*\\\\*yes\\\\*\\\\*')
+    """
+
+    __slots__ = ()
+
+
 def markdown_cell(value: object) -> str:
-    """Text safe in a Markdown table cell: no pipes, no line breaks."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """Text safe in a Markdown table cell: ``markdown_text()``, spaces made one; text that
+    is ``Markdown`` already is kept as it is."""
+    if isinstance(value, Markdown):
+        return " ".join(value.split())
+    return " ".join(markdown_text(value).split())
 
 
 def html_table(

@@ -1,6 +1,8 @@
 """Plain text for people: every answer as the command line prints it.
 
-Aligned columns, sentences, no Python reprs.
+Aligned columns, sentences, no Python reprs. Every value taken from a model goes through
+``plain_text()``: a name holding escape sequences or line
+breaks prints as written, on its line, and never acts on the reader's terminal.
 
 Examples
 --------
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from servicekit._words import listed, plural
@@ -26,7 +28,7 @@ from servicekit.culture.audit import Finding
 from servicekit.culture.diff import FieldChange, HandoffChange, ModelDiff
 from servicekit.culture.guide import ScenarioGuide
 from servicekit.culture.mapping import Coverage
-from servicekit.culture.report import Report
+from servicekit.culture.report import NEAREST, Report, TouchpointReport
 from servicekit.evidence.attribution import Attribution
 from servicekit.evidence.conformance import Conformance, HandoffCount
 from servicekit.model.data import entity_data
@@ -34,7 +36,7 @@ from servicekit.model.entities import Entity
 from servicekit.model.service_model import ServiceModel
 from servicekit.model.vocabulary import SEVERITIES
 from servicekit.render.rows import assigned_to, complaint_count, handoff_of, percent
-from servicekit.render.tables import text_table
+from servicekit.render.tables import markdown_text, plain_text, text_table
 
 __all__ = [
     "SOURCE_SYMBOLS",
@@ -49,6 +51,7 @@ __all__ = [
     "handoff_line",
     "never_served_warnings",
     "reaches_text",
+    "report_lines",
     "report_text",
     "selection_text",
     "shown_value",
@@ -81,27 +84,38 @@ _WHY = {
 }
 
 #: How many upstream nodes the text report names per touchpoint before summarising.
-SHOWN_UPSTREAM = 12
+SHOWN_UPSTREAM = NEAREST
+
+
+#: Joins the words of one item of a wrapped list (``cashier (1)``): never a line break.
+_TOGETHER = "\xa0"
 
 
 def _wrapped(label: str, text: str, width: int = 88) -> str:
+    """``label: text`` wrapped at ``width``; an item written with ``_TOGETHER`` between its
+    words stays on one line."""
     return textwrap.fill(
         f"{label}: {text}",
         width=width,
         initial_indent="  ",
         subsequent_indent="    ",
         break_on_hyphens=False,
-    )
+    ).replace(_TOGETHER, " ")
 
 
-def _named(entity: Any) -> str:
+def _named(entity: Any, clean: Callable[[object], str] = plain_text) -> str:
     label: str = entity.label
-    return label if label == entity.id else f"{label} ({entity.id})"
+    return clean(label) if label == entity.id else f"{clean(label)} ({clean(entity.id)})"
 
 
-def _names(items: Iterable[str]) -> str:
-    listed = list(items)
-    return ", ".join(listed) if listed else "none"
+def _names(items: Iterable[str], most: int | None = None, total: int | None = None) -> str:
+    """Names joined by commas, or ``none``; past ``most`` of them, ``and N more`` (of
+    ``total``, when more were there than given)."""
+    listed = [plain_text(item) for item in items]
+    shown = listed if most is None else listed[:most]
+    left = (len(listed) if total is None else total) - len(shown)
+    text = ", ".join(shown) if shown else "none"
+    return f"{text}, and {left} more" if left > 0 else text
 
 
 # --- the model ------------------------------------------------------------------------------
@@ -140,7 +154,7 @@ def valid_text(path: str, model: ServiceModel) -> str:
     """``PATH: valid (N roles, ...)``, what ``servicekit validate`` says of a good model."""
     counts = model.counts()
     summary = ", ".join(plural(n, k[:-1], k) for k, n in counts.items() if n)
-    return f"{path}: valid ({summary or 'empty'})"
+    return f"{plain_text(path)}: valid ({summary or 'empty'})"
 
 
 # --- chain answers --------------------------------------------------------------------------
@@ -148,7 +162,7 @@ def valid_text(path: str, model: ServiceModel) -> str:
 
 def reaches_text(title: str, node: str, reaches: Sequence[Reach]) -> str:
     """``title node: N nodes`` then a distance / kind / id table."""
-    head = f"{title} {node}: {plural(len(reaches), 'node')}"
+    head = f"{title} {plain_text(node)}: {plural(len(reaches), 'node')}"
     if not reaches:
         return head
     rows = [[r.distance, r.kind, r.id] for r in reaches]
@@ -169,6 +183,7 @@ def critical_text(
     ``declared`` is why ``node`` is itself a declared root (``feeds``, ``starts``), if
     it is; ``served`` whether it is served at all.
     """
+    node = plain_text(node)
     if critical:
         head = (
             f"Critical for {node}: {plural(len(critical), 'single point')} of failure, "
@@ -186,7 +201,7 @@ def critical_text(
     else:
         text = f"Critical for {node}: none (no single node lies on every path into it)"
     if roots:
-        starts = ", ".join(f"{r.id} ({r.why})" for r in roots)
+        starts = ", ".join(f"{plain_text(r.id)} ({r.why})" for r in roots)
         text += "\n" + textwrap.fill(
             f"Work reaching it starts at: {starts}",
             width=88,
@@ -224,7 +239,8 @@ _SUSPECT_HEADER = ["score", "rate", "escape", "category", "fail point", "hand-of
 
 def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None = None) -> str:
     """Suspects for a defect seen at ``node``, most likely first; unrated ones say so."""
-    what = f"{category} defects" if category else "defects"
+    what = f"{plain_text(category)} defects" if category else "defects"
+    node = plain_text(node)
     if not suspects:
         return f"Suspects for {what} at {node}: none (no fail point upstream can reach it)"
     head = (
@@ -250,13 +266,15 @@ def suspects_text(node: str, suspects: Sequence[Suspect], category: str | None =
 
 def coverage_text(coverage: Coverage) -> str:
     """Aligned columns with one symbol a cell, and a legend."""
-    width = max((len(r) for r in coverage.roles), default=0)
+    roles = [plain_text(role) for role in coverage.roles]
+    principles = [plain_text(principle) for principle in coverage.principles]
+    width = max((len(r) for r in roles), default=0)
     width = max(width, len("role"))
-    header = ["role".ljust(width), *coverage.principles]
+    header = ["role".ljust(width), *principles]
     lines = ["  ".join(header).rstrip()]
-    for role, cells in coverage.rows():
+    for role, (_, cells) in zip(roles, coverage.rows(), strict=True):
         parts = [role.ljust(width)]
-        for principle, source in zip(coverage.principles, cells, strict=True):
+        for principle, source in zip(principles, cells, strict=True):
             symbol = SOURCE_SYMBOLS[source] if source else "."
             if source and principle in coverage.limited_to:
                 symbol += "f"
@@ -267,43 +285,52 @@ def coverage_text(coverage: Coverage) -> str:
     if coverage.limited_to:
         lines.append("  f  for some customers only:")
         for principle, customers in coverage.limited_to.items():
-            lines.append(f"       {principle}: {', '.join(customers)}")
+            lines.append(
+                f"       {plain_text(principle)}: {', '.join(plain_text(c) for c in customers)}"
+            )
     if coverage.uncovered_roles:
-        lines.append("No principle applies to: " + ", ".join(coverage.uncovered_roles))
+        lines.append("No principle applies to: " + _names(coverage.uncovered_roles))
     return "\n".join(lines) + "\n"
 
 
 def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
     """The lines of an education card, as text or as Markdown (headings and bullets)."""
     scenario, role = card.scenario, card.role
+    clean = markdown_text if markdown else plain_text
 
     def heading(text: str) -> list[str]:
         return ["", f"## {text}", ""] if markdown else ["", f"{text}:"]
 
+    def named(entity: Any) -> str:
+        return _named(entity, clean)
+
+    def joined(items: Iterable[str], separator: str) -> str:
+        return separator.join(clean(item) for item in items)
+
     bullet = "- " if markdown else "  - "
-    title = f"{scenario.label} ({scenario.id})" if scenario.title else scenario.id
+    title = named(scenario) if scenario.title else clean(scenario.id)
     lines = [f"# Scenario: {title}" if markdown else f"Scenario: {title}"]
     if markdown:
         lines.append("")
-    lines.append(f"Touchpoint: {_named(card.touchpoint)}; on duty: {_named(role)}")
+    lines.append(f"Touchpoint: {named(card.touchpoint)}; on duty: {named(role)}")
     if scenario.situation:
-        lines.append(f"Situation: {scenario.situation}")
+        lines.append(f"Situation: {clean(scenario.situation)}")
     if scenario.tags:
-        lines.append("Tags: " + ", ".join(scenario.tags))
+        lines.append("Tags: " + joined(scenario.tags, ", "))
 
     lines += heading("Customer")
     customer = card.customer
     if customer is None:
         lines.append(f"{bullet}not named: ask what this customer needs, wants and values")
     else:
-        lines.append(_named(customer))
+        lines.append(named(customer))
         for what, items in (
             ("needs", customer.needs),
             ("wants", customer.wants),
             ("values", customer.values),
         ):
             if items:
-                lines.append(f"{bullet}{what}: " + "; ".join(items))
+                lines.append(f"{bullet}{what}: " + joined(items, "; "))
 
     lines += heading("Scripts (training)")
     if card.novel:
@@ -312,26 +339,26 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
             "below are what the person on duty has to go on"
         )
     for script in card.scripts:
-        steps = "; ".join(script.steps) if script.steps else "no steps written"
-        lines.append(f"{bullet}{_named(script)}: {steps}")
+        steps = joined(script.steps, "; ") if script.steps else "no steps written"
+        lines.append(f"{bullet}{named(script)}: {steps}")
 
     lines += heading("Principles (education)")
     if not card.principles:
-        lines.append(f"{bullet}no principle applies to {_named(role)}")
+        lines.append(f"{bullet}no principle applies to {named(role)}")
     for principle, why in zip(card.principles, card.applicability, strict=True):
-        text = f"{bullet}{_named(principle)}, {_WHY[why.source]}"
+        text = f"{bullet}{named(principle)}, {_WHY[why.source]}"
         if principle.for_ is not None:
-            text += f", for {', '.join(principle.for_)}"
+            text += f", for {', '.join(clean(c) for c in principle.for_)}"
         if principle.statement:
-            text += f": {principle.statement}"
+            text += f": {clean(principle.statement)}"
         lines.append(text)
         indent = "  " if markdown else "      "
         for question in principle.questions:
-            lines.append(f"{indent}- {question}")
+            lines.append(f"{indent}- {clean(question)}")
 
     lines += heading("Upstream roles whose work reaches this touchpoint, nearest first")
     if card.upstream:
-        lines.append(bullet + ", ".join(card.upstream))
+        lines.append(bullet + joined(card.upstream, ", "))
     else:
         lines.append(f"{bullet}none: the work starts with the role on duty")
 
@@ -339,17 +366,22 @@ def guide_lines(card: ScenarioGuide, *, markdown: bool) -> list[str]:
         lines += heading("Most likely causes upstream")
         for s in card.suspects:
             if s.touchpoint is None:
-                where = f"in the hand-off from {s.role} to {s.receiver}"
+                where = f"in the hand-off from {clean(s.role)} to {clean(s.receiver)}"
             elif s.receiver is None:
-                where = f"at this touchpoint, served by {s.role}"
+                where = f"at this touchpoint, served by {clean(s.role)}"
             else:
-                where = f"made at {s.touchpoint} (served by {s.role}), passed on to {s.receiver}"
+                where = (
+                    f"made at {clean(s.touchpoint)} (served by {clean(s.role)}), "
+                    f"passed on to {clean(s.receiver)}"
+                )
             if s.score is None:
                 how = f"rate unknown, {percent(s.escape)} of such defects get this far"
             else:
                 how = f"score {s.score:.4f}"
             steps = "here" if s.distance == 0 else f"{plural(s.distance, 'step')} upstream"
-            lines.append(f"{bullet}{s.fail_point} ({s.category}) {where} ({how}, {steps})")
+            lines.append(
+                f"{bullet}{clean(s.fail_point)} ({clean(s.category)}) {where} ({how}, {steps})"
+            )
     return lines
 
 
@@ -382,9 +414,9 @@ def findings_text(findings: Iterable[Finding], *, width: int = 88) -> str:
         return "No findings: every audit rule that is on passed.\n"
     lines: list[str] = []
     for finding in found:
-        lines.append(f"{finding.severity.upper()}  {finding.subject}  ({finding.rule})")
-        lines.append(_wrapped("Why it matters", finding.message, width))
-        lines.append(_wrapped("What to do", finding.hint, width))
+        lines.append(f"{finding.severity.upper()}  {plain_text(finding.subject)}  ({finding.rule})")
+        lines.append(_wrapped("Why it matters", plain_text(finding.message), width))
+        lines.append(_wrapped("What to do", plain_text(finding.hint), width))
         lines.append("")
     counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
     lines.append(
@@ -395,52 +427,78 @@ def findings_text(findings: Iterable[Finding], *, width: int = 88) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _touchpoint_lines(part: TouchpointReport, top: int) -> Iterator[str]:
+    """One touchpoint's part of the report: who serves it, what is upstream, suspects (at
+    most ``top``)."""
+    tp = part.touchpoint
+    yield ""
+    title = f"{plain_text(tp.id)} ({plain_text(tp.name)})" if tp.name else plain_text(tp.id)
+    yield f"Touchpoint {title}"
+    yield f"  served by {plain_text(tp.role)} for {_names(tp.customers)}"
+    shown = [
+        f"{u.id}{_TOGETHER}({u.distance})".replace(" ", _TOGETHER)
+        for u in part.upstream[:SHOWN_UPSTREAM]
+    ]
+    yield _wrapped("upstream, by distance", _names(shown, total=part.upstream_count))
+    yield _wrapped("critical, nearest first", _names(part.critical, total=part.critical_count))
+    suspects = part.suspects
+    ranks = f"servicekit trace MODEL {plain_text(tp.id)} ranks them".replace(" ", _TOGETHER)
+    if top == 0:
+        yield _wrapped("likeliest origins of a complaint here", f"not shown (--top 0; {ranks})")
+    elif suspects is None:
+        yield _wrapped(
+            "likeliest origins of a complaint here", f"not ranked in this report ({ranks})"
+        )
+    elif suspects:
+        yield "  likeliest origins of a complaint here:"
+        rows = [[_score(s), s.category or "-", s.fail_point, s.role, s.distance] for s in suspects]
+        yield text_table(
+            ["score", "category", "fail point", "made by", "distance"],
+            rows,
+            indent="    ",
+            right=[0, 4],
+        )
+    else:
+        yield "  likeliest origins of a complaint here: no fail points upstream"
+
+
+def report_lines(report: Report) -> Iterator[str]:
+    """The service report for people, a line (or a block of lines) at a time.
+
+    Each touchpoint's part is worked out as it is written, so a report of a large model
+    starts at once and holds one touchpoint at a time.
+    """
+    model = report.model
+    yield f"Service report: {plain_text(model.name) or '(unnamed model)'}"
+    if report.bundled:
+        yield f"Model: the bundled example, {plain_text(report.path)}"
+        yield "       (run `servicekit report MODEL` to report on your own model)"
+    else:
+        yield f"Model: {plain_text(report.path)}"
+    counts = ", ".join(plural(n, k[:-1], k) for k, n in model.counts().items() if n)
+    yield f"Holds: {counts or 'nothing'}"
+    touchpoints = report.touchpoints
+    for part in touchpoints:
+        yield from _touchpoint_lines(part, report.top)
+    if report.top > 0 and touchpoints.ranked < len(touchpoints):
+        yield ""
+        yield _wrapped(
+            "Note",
+            f"suspects are ranked for the first {plural(touchpoints.ranked, 'touchpoint')} of "
+            f"{len(touchpoints)}, in id order, to keep the report as quick as loading the "
+            "model; servicekit trace ranks any touchpoint's",
+        ).strip()
+    yield ""
+    gaps = _names(report.coverage_gaps, most=SHOWN_UPSTREAM)
+    yield _wrapped("Roles no principle applies to", gaps).strip()
+    yield ""
+    yield "Audit"
+    yield findings_text(report.findings).rstrip("\n")
+
+
 def report_text(report: Report) -> str:
     """The service report for people."""
-    model = report.model
-    lines = [f"Service report: {model.name or '(unnamed model)'}"]
-    if report.bundled:
-        lines.append(f"Model: the bundled example, {report.path}")
-        lines.append("       (run `servicekit report MODEL` to report on your own model)")
-    else:
-        lines.append(f"Model: {report.path}")
-    counts = ", ".join(f"{n} {k}" for k, n in model.counts().items() if n)
-    lines.append(f"Holds: {counts or 'nothing'}")
-    for part in report.touchpoints:
-        tp = part.touchpoint
-        lines.append("")
-        title = f"{tp.id} ({tp.name})" if tp.name else tp.id
-        lines.append(f"Touchpoint {title}")
-        lines.append(f"  served by {tp.role} for {_names(tp.customers)}")
-        upstream = part.upstream
-        shown = [f"{u.id} ({u.distance})" for u in upstream[:SHOWN_UPSTREAM]]
-        more = (
-            f", and {len(upstream) - SHOWN_UPSTREAM} more" if len(upstream) > SHOWN_UPSTREAM else ""
-        )
-        lines.append(_wrapped("upstream, by distance", _names(shown) + more))
-        lines.append(_wrapped("critical, nearest first", _names(part.critical)))
-        if part.suspects:
-            lines.append("  likeliest origins of a complaint here:")
-            rows = [
-                [_score(s), s.category or "-", s.fail_point, s.role, s.distance]
-                for s in part.suspects
-            ]
-            lines.append(
-                text_table(
-                    ["score", "category", "fail point", "made by", "distance"],
-                    rows,
-                    indent="    ",
-                    right=[0, 4],
-                )
-            )
-        else:
-            lines.append("  likeliest origins of a complaint here: no fail points upstream")
-    lines.append("")
-    lines.append(_wrapped("Roles no principle applies to", _names(report.coverage_gaps)).strip())
-    lines.append("")
-    lines.append("Audit")
-    lines.append(findings_text(report.findings).rstrip("\n"))
-    return "\n".join(lines)
+    return "\n".join(report_lines(report))
 
 
 # --- selections and diffs (working with models over time) -----------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 
 from servicekit.cli.common import load_model, selection
-from servicekit.cli.output import write, write_json
+from servicekit.cli.output import write_json_chunks, write_lines
 from servicekit.culture.report import build
 from servicekit.readwrite.load import example_path
-from servicekit.render.json import report_json
-from servicekit.render.text import report_text
+from servicekit.render.json import report_json_chunks
+from servicekit.render.text import report_lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,8 +20,9 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(path)
     selected = selection(model, args.select)
     report = build(model, path=path, bundled=bundled, top=args.top, select=selected)
+    # Written a touchpoint at a time, as the report works it out.
     if args.format == "json":
-        write_json(report_json(report))
+        write_json_chunks(report_json_chunks(report))
     else:
-        write(report_text(report))
+        write_lines(report_lines(report))
     return 1 if report.fails(args.fail_on) else 0
