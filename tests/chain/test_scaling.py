@@ -5,15 +5,13 @@ The work is counted, not timed: edges given to networkx, and lines of Python run
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from types import FrameType
 from typing import Any
 
 import networkx as nx
 import pytest
 
 from servicekit import FailPoint, Handoff, Role, ServiceModel, Touchpoint
+from tracing import lines_run
 
 
 def parallel(count: int) -> ServiceModel:
@@ -26,30 +24,6 @@ def parallel(count: int) -> ServiceModel:
         roles=[Role(id="a", serves=handoffs), Role(id="b")],
         touchpoints=[Touchpoint(id="t", role="b")],
     )
-
-
-def lines_run(work: Callable[[], Any], module: str) -> int:
-    """Lines of Python run by ``work`` in functions of ``module`` (a deterministic count)."""
-    counted = [0]
-
-    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_globals.get("__name__") != module:
-            return None
-
-        def local(frame: FrameType, event: str, arg: Any) -> Any:
-            if event == "line":
-                counted[0] += 1
-            return local
-
-        return local
-
-    previous = sys.gettrace()  # coverage's, when measured: put back after
-    sys.settrace(tracer)
-    try:
-        work()
-    finally:
-        sys.settrace(previous)
-    return counted[0]
 
 
 def test_parallel_handoffs_are_one_edge_added_once(monkeypatch: pytest.MonkeyPatch) -> None:

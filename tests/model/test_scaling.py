@@ -7,17 +7,15 @@ lines of Python run by the whole-model checks, on models of growing size.
 from __future__ import annotations
 
 import difflib
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
-from typing import Any
 
 import pytest
 
 from servicekit import ModelError, Role, ServiceModel, loads
 from servicekit.errors import MAX_HINT_LENGTH, Nearest, suggest
 from servicekit.model.references import HINT_BUDGET
+from tracing import lines_run
 
 
 @contextmanager
@@ -87,30 +85,6 @@ def test_huge_candidates_are_not_compared() -> None:
     with compared_characters() as counted:
         assert suggest("runner", ["runner" + "x" * 10_000, "runer"]) == ("runer",)
     assert counted[0] == len("runer")
-
-
-def lines_run(work: Callable[[], Any], module: str) -> int:
-    """Lines of Python run by ``work`` in functions of ``module`` (a deterministic count)."""
-    counted = [0]
-
-    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_globals.get("__name__") != module:
-            return None
-
-        def local(frame: FrameType, event: str, arg: Any) -> Any:
-            if event == "line":
-                counted[0] += 1
-            return local
-
-        return local
-
-    previous = sys.gettrace()  # coverage's, when measured: put back after
-    sys.settrace(tracer)
-    try:
-        work()
-    finally:
-        sys.settrace(previous)
-    return counted[0]
 
 
 def reporting_line(count: int, loop: bool) -> list[Role]:
