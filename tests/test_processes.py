@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import servicekit
+from pool_work import analyse
 from servicekit import (
     AuditSettingError,
     FrozenDict,
@@ -29,7 +30,6 @@ from servicekit import (
     UsageError,
 )
 from servicekit.culture.report import build as build_report
-from servicekit.readwrite.load import MAX_BYTES
 
 
 def example() -> servicekit.ServiceModel:
@@ -199,21 +199,6 @@ def test_a_real_load_error_survives_pickle() -> None:
 # --- a process pool ------------------------------------------------------------------------
 
 
-def analyse(path: str) -> dict[str, Any]:
-    """What a worker process answers for one model file (raising on an invalid one)."""
-    model = servicekit.load(path, max_bytes=MAX_BYTES)
-    touchpoint = sorted(model.touchpoints)[0]
-    chain = model.chain
-    return {
-        "model": model,
-        "upstream": chain.upstream(touchpoint),
-        "critical": chain.critical(touchpoint),
-        "suspects": chain.trace(touchpoint),
-        "sets": chain.upstream_of_all(),
-        "findings": model.audit(),
-    }
-
-
 def write_models(folder: Path, count: int) -> list[tuple[Path, bool]]:
     """``count`` model files, every third one invalid in its own way."""
     made = []
@@ -247,7 +232,7 @@ def test_a_spawned_process_pool_returns_every_answer_and_every_error(tmp_path: P
         pending = [(pool.apply_async(analyse, (str(path),)), path, valid) for path, valid in made]
         for result, path, valid in pending:
             if valid:
-                found = result.get(timeout=300)
+                found = result.get(timeout=120)
                 expected = analyse(str(path))
                 assert found["model"] == expected["model"]
                 assert found["upstream"] == expected["upstream"]
@@ -257,6 +242,6 @@ def test_a_spawned_process_pool_returns_every_answer_and_every_error(tmp_path: P
                 assert found["findings"] == expected["findings"]
             else:
                 with pytest.raises(ModelError, match=r"names unknown role 'nobody\d+'") as info:
-                    result.get(timeout=300)
+                    result.get(timeout=120)
                 assert info.value.problems[0].path == str(path)
                 assert info.value.problems[0].line == 9
