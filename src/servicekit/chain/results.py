@@ -257,8 +257,7 @@ class Selection(NodeIds):
     of its ids.
     """
 
-    selector: str
-    exclude: str | None
+    _about: tuple[Mapping[str, str], str, str | None]
 
     def __new__(
         cls,
@@ -267,10 +266,25 @@ class Selection(NodeIds):
         selector: str = "",
         exclude: str | None = None,
     ) -> Self:
-        found = super().__new__(cls, ids, kinds)
-        found.selector = selector
-        found.exclude = exclude
+        # One attribute, set on the tuple itself: select() is a hot call (a few
+        # microseconds), and each attribute set costs a tenth of one.
+        found = tuple.__new__(cls, ids)
+        found._about = (kinds or {}, selector, exclude)
         return found
+
+    @property
+    def _kinds(self) -> Mapping[str, str]:  # type: ignore[override]
+        return self._about[0]
+
+    @property
+    def selector(self) -> str:
+        """The selectors, space-separated."""
+        return self._about[1]
+
+    @property
+    def exclude(self) -> str | None:
+        """The selectors whose nodes were left out, or ``None``."""
+        return self._about[2]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Selection, (tuple(self), self._own_kinds(), self.selector, self.exclude))
