@@ -264,6 +264,9 @@ class UnknownIdError(ServicekitError, KeyError):
     ) -> None:
         self.id = id
         self.kind = kind
+        if note is None and not isinstance(id, str):
+            note = f"an id is a string, not {type(id).__name__}"
+            candidates = ()  # nothing to suggest for it
         self.note = note
         pool = candidates if isinstance(candidates, Sequence) else list(candidates)
         if suggestions is not None:

@@ -74,11 +74,10 @@ class Scope:
         chain = self.chain
         found = chain.kinds.get(node) if isinstance(node, str) else None
         if found is None or (kind is not None and found != kind):
+            if not isinstance(node, str):  # UnknownIdError says what an id is
+                raise UnknownIdError(node, kind=kind or "node")
             kinds = chain.kinds
             pool = list(kinds if kind is None else (n for n, k in kinds.items() if k == kind))
-            if not isinstance(node, str):
-                note = f"an id is a string, not {type(node).__name__}"
-                raise UnknownIdError(node, kind=kind or "node", note=note)
             if found is None:
                 raise UnknownIdError(node, kind=kind or "node", candidates=pool)
             # An id of another kind: say so, and offer what it is linked to.

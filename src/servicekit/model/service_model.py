@@ -90,10 +90,8 @@ class Entities(FrozenDict[str, E]):
         try:
             return self._data[key]
         except (KeyError, TypeError):  # TypeError: an unhashable id
-            if not isinstance(key, str):
-                note = f"an id is a string, not {type(key).__name__}"
-                raise UnknownIdError(key, kind=self.kind, note=note) from None
-            raise UnknownIdError(key, kind=self.kind, candidates=list(self._data)) from None
+            pool = list(self._data) if isinstance(key, str) else []
+            raise UnknownIdError(key, kind=self.kind, candidates=pool) from None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_entities, (self._data, self.kind))
