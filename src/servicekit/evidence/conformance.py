@@ -34,10 +34,12 @@ from __future__ import annotations
 import functools
 import operator
 import os
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from itertools import accumulate, compress, islice, pairwise, repeat
+from itertools import compress, islice, pairwise, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -135,13 +137,24 @@ class Conformance:
     unknown_roles: tuple[RoleEvents, ...]
     left_out: int
     rework: Rework
-    customers: FrozenDict[str, Conformance] = attrs.field(factory=FrozenDict)
-    #: The designed hand-offs of the whole chain, as (giver, receiver) pairs, and those of
-    #: them not designed for this answer's customer: the log was judged against the rest.
-    design: frozenset[tuple[str, str]] = attrs.field(factory=frozenset, repr=False)
-    excluded: frozenset[tuple[str, str]] = attrs.field(factory=frozenset, repr=False)
+    customers: Mapping[str, Conformance] = attrs.field(factory=FrozenDict)
+    #: The customer whose cases this answer counts (``None``: every case).
+    customer: str | None = None
     #: The model the log was set against (for diagrams).
     model: ServiceModel | None = attrs.field(default=None, eq=False, repr=False)
+    #: The model's designed hand-offs, worked out when first asked for.
+    chain_design: _Design | None = attrs.field(default=None, eq=False, repr=False)
+
+    @functools.cached_property
+    def design(self) -> frozenset[tuple[str, str]]:
+        """The designed hand-offs of the whole chain, as (giver, receiver) pairs."""
+        return self.chain_design.pairs(None) if self.chain_design else frozenset()
+
+    @functools.cached_property
+    def excluded(self) -> frozenset[tuple[str, str]]:
+        """The designed hand-offs not designed for this answer's customer: the log was
+        judged against the rest."""
+        return self.chain_design.excluded(self.customer) if self.chain_design else frozenset()
 
     @functools.cached_property
     def shares(self) -> tuple[HandoffShare, ...]:
@@ -256,9 +269,25 @@ class _Design:
     """
 
     def __init__(self, model: ServiceModel) -> None:
-        self.everyone: set[Pair] = set()
-        self.only: dict[str, set[Pair]] = {}
+        self.model = model
         self._pairs: dict[str | None, frozenset[Pair]] = {}
+
+    @functools.cached_property
+    def everyone(self) -> set[Pair]:
+        """The hand-offs designed for everyone (found with ``only``)."""
+        self._find()
+        return self.everyone
+
+    @functools.cached_property
+    def only(self) -> dict[str, set[Pair]]:
+        """Customer -> the hand-offs designed for some customers, them among them."""
+        self._find()
+        return self.only
+
+    def _find(self) -> None:
+        model = self.model
+        self.__dict__["everyone"] = set()
+        self.__dict__["only"] = {}
         for role in model.roles.values():
             for handoff in role.serves:
                 if handoff.to == role.id:
@@ -388,24 +417,47 @@ class _Part:
         self.rework: dict[int, int] = {}
         self.unknown: dict[int, int] = {}
         self.cases = self.events = self.rework_cases = self.left_out = 0
+        #: Where ``keys`` and ``counts`` are while nobody has asked for them: a slice of
+        #: every customer's hand-offs, packed (see ``_parts``), and the mask of a hand-off.
+        self.packed: tuple[array[int], array[int], int, int, int] | None = None
+
+    def unpack(self) -> None:
+        """Fill ``keys`` and ``counts`` from the packed counts of every customer."""
+        if self.packed is not None:
+            keys, counts, start, end, mask = self.packed
+            self.keys = list(map(operator.and_, keys[start:end], repeat(mask)))
+            self.counts = counts[start:end].tolist()
+            self.packed = None
 
 
 def _parts(counts: _Counts, customers: int) -> tuple[_Part, list[_Part]]:
     """The counts split by customer (0: none, then each customer), and added up."""
     whole, parts = _Part(), [_Part() for _ in range(customers)]
     bits, mask = counts.pair_bits, counts.pair_mask
-    overall: Counter[int] = Counter()
-    for key, n in counts.counts.items():
-        part = parts[key >> bits]
-        part.keys.append(key & mask)
-        part.counts.append(n)
-    if len(parts) == 1 or sum(1 for p in parts if p.keys) <= 1:
-        only = next((p for p in parts if p.keys), parts[0])
-        whole.keys, whole.counts = only.keys, only.counts
+    # The hand-off counts, packed in key order (so by customer), the counter let go: each
+    # customer's share is a slice, unpacked when its answer is asked for.
+    observed, counts.counts = counts.counts, Counter()
+    ordered = sorted(observed)
+    numbers = array("q", map(observed.__getitem__, ordered))
+    del observed
+    packed = array("Q", ordered)
+    del ordered
+    first = packed[0] >> bits if packed else 0
+    if not packed or packed[-1] >> bits == first:  # one customer, or none
+        part = parts[first]
+        part.packed = (packed, numbers, 0, len(packed), mask)
+        part.unpack()
+        whole.keys, whole.counts = part.keys, part.counts
     else:
-        for key, n in counts.counts.items():
-            overall[key & mask] += n
+        overall: dict[int, int] = {}
+        for pair, n in zip(map(operator.and_, packed, repeat(mask)), numbers, strict=True):
+            overall[pair] = overall.get(pair, 0) + n
         whole.keys, whole.counts = list(overall), list(overall.values())
+        for number, part in enumerate(parts):
+            start = bisect_left(packed, number << bits)
+            end = bisect_left(packed, (number + 1) << bits, start)
+            if end > start:
+                part.packed = (packed, numbers, start, end, mask)
     for source, table in ((counts.repeats, "repeats"), (counts.rework, "rework")):
         total: dict[int, int] = getattr(whole, table)
         for key, n in source.items():
@@ -438,17 +490,18 @@ def _answer(
     part: _Part,
     names: Sequence[str],
     role_bits: int,
-    designed_keys: frozenset[int],
-    excluded_keys: frozenset[int],
-    designs: tuple[frozenset[Pair], frozenset[Pair]],
+    judge: Callable[[list[int]], list[bool]],
+    customer: str | None,
     customers: Mapping[str, Conformance],
     model: ServiceModel,
+    design: _Design,
 ) -> Conformance:
     """The answer for one part. Role numbers sort as role ids do, so keys sort as pairs.
 
-    A hand-off is designed when it is in ``designed_keys`` and not in ``excluded_keys``
-    (designed for other customers only).
+    ``judge`` says which of a list of hand-offs are designed for ``customer`` (for the
+    whole log: designed for anyone).
     """
+    part.unpack()
     examples, repeats = part.examples, part.repeats
     role_mask, pair_bits = (1 << role_bits) - 1, 2 * role_bits
     pair_mask = (1 << pair_bits) - 1
@@ -467,9 +520,7 @@ def _answer(
     in_cases = (
         list(map(operator.sub, numbers, map(repeats.get, keys, repeat(0)))) if repeats else numbers
     )
-    is_designed = list(map(designed_keys.__contains__, keys))
-    if excluded_keys:
-        is_designed = [d and k not in excluded_keys for d, k in zip(is_designed, keys, strict=True)]
+    is_designed = judge(keys)
     rows = list(zip(givers, receivers, numbers, in_cases, repeat((), len(keys)), strict=True))
     designed = list(map(HandoffCount._make, compress(rows, is_designed)))
     undocumented = [
@@ -499,10 +550,10 @@ def _answer(
                 HandoffCount(names[k >> role_bits], names[k & role_mask], n) for k, n in rework
             ),
         ),
-        customers=FrozenDict(customers),
-        design=designs[0],
-        excluded=designs[1],
+        customers=customers,
+        customer=customer,
         model=model,
+        chain_design=design,
     )
 
 
@@ -511,6 +562,7 @@ _NO_ZONE = "?"
 #: The cells of a row of a log: case, role (or resource), time, customer.
 _CASE, _WHO, _TIME = itemgetter(0), itemgetter(1), itemgetter(2)
 _CUSTOMER = itemgetter(3)
+_SECOND = itemgetter(1)
 _CELLS = itemgetter(0, 1, 2)
 #: What comes before a time's zone (``+01:00``), or before its ``Z``.
 _BEFORE_ZONE, _BEFORE_LAST = itemgetter(slice(None, -6)), itemgetter(slice(None, -1))
@@ -537,6 +589,14 @@ class _Case:
 
 #: What may stand between the date and the time of an ISO 8601 time.
 _SEPARATORS = frozenset("Tt ")
+#: The lengths of a time without its zone that are compared as text, and where each has
+#: which character: minutes (16), seconds (19), fractions of a second (21 to 26).
+_MINUTES = ((4, "-"), (7, "-"), (13, ":"))
+_BODIES = {
+    16: _MINUTES,
+    19: (*_MINUTES, (16, ":")),
+    **dict.fromkeys(range(21, 27), (*_MINUTES, (16, ":"))),
+}
 _SEPARATOR = itemgetter(10)
 
 
@@ -563,6 +623,18 @@ def _zone_text(time: datetime) -> str:
     hours, rest = divmod(abs(offset), 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
+#: A chunk of a log as columns: case, who, time and (when the log has it) customer.
+Columns = list[Sequence[Any]]
+
+
+def _head(columns: Columns, end: int) -> Columns:
+    return [column[:end] for column in columns]
+
+
+def _tail(columns: Columns, start: int) -> Columns:
+    return [column[start:] for column in columns]
 
 
 class _Ungrouped(Exception):
@@ -613,23 +685,28 @@ class _Log:
         #: Customers by number (0: none).
         self.customer_names: list[str | None] = [None, *sorted(model.customers)]
         self.customer_numbers = {c: n for n, c in enumerate(self.customer_names) if c}
-        self.design = _Design(model)
+        #: A customer cell as a number: an empty cell (or none) is 0.
+        self.customer_of_cell: dict[str | None, int] = {"": 0, None: 0}
+        self.customer_of_cell.update(self.customer_numbers)
         self.counts = _Counts(self.known)
         rb = self.rb = self.counts.role_bits
-        pb = self.pb = self.counts.pair_bits
+        self.pb = self.counts.pair_bits
         self.pair_mask = self.counts.pair_mask
         #: The bits of a whole key: a hand-off and its customer.
-        self.kb = pb + max(1, len(self.customer_names).bit_length())
-        numbers = self.role_numbers
-        self.designed_all = frozenset(
-            numbers[a] << rb | numbers[b] for a, b in self.design.pairs(None)
-        )
-        #: Hand-offs (with their customer) designed in the chain but not for the customer.
-        self.exceptions = frozenset(
-            number << pb | numbers[a] << rb | numbers[b]
-            for number, customer in enumerate(self.customer_names)
-            for a, b in self.design.excluded(customer)
-        )
+        self.kb = self.pb + max(1, len(self.customer_names).bit_length())
+        #: Giver number -> receiver number -> the customers (as numbers) the hand-off is
+        #: designed for (``None``: everyone); filled for a giver when the log first shows
+        #: it handing work on, so that a big model costs only the roles the log names.
+        self.designed_to: dict[int, dict[int, frozenset[int] | None]] = {}
+        self._feeds: dict[str, list[tuple[str, tuple[str, ...] | None]]] | None = None
+        #: Hand-offs (no customer) seen so far -> whether they are *not* designed for
+        #: everyone (designed only for some customers, or not at all).
+        self.odd: dict[int, bool] = {}
+        #: Of those, the hand-off keys (with their customer) seen: designed for the customer?
+        self.judged: dict[int, bool] = {}
+        #: Undocumented hand-off keys still short of example cases.
+        self.wanting: set[int] = set()
+        del rb
         self.has_customer = False
         self.who_column = names["resource"] if roles_of is not None else names["role"]
         #: Zone text -> its offset; ``naive``: whether the log's times have no offset.
@@ -641,12 +718,74 @@ class _Log:
         self.held: dict[str, _Case] = {}
         #: A case longer than a chunk, read case by case.
         self.open: tuple[str, _Case] | None = None
-        #: How to read a row's cells (set when the log's columns are known).
-        self._case_of: Callable[[Sequence[Any]], Any] = _CASE
-        self._who_of: Callable[[Sequence[Any]], Any] = _WHO
-        self._time_of: Callable[[Sequence[Any]], Any] = _TIME
-        self._customer_of: Callable[[Sequence[Any]], Any] | None = None
-        self._cells: Callable[[Sequence[Any]], Any] = _CELLS
+
+    # -- the design ---------------------------------------------------------------------
+
+    def _receivers(self, giver: int) -> dict[int, frozenset[int] | None]:
+        """Whom ``giver`` hands work to by design, and for which customers (``None``:
+        everyone): its ``serves`` and the ``feeds`` of the touchpoints it serves at."""
+        found = self.designed_to.get(giver)
+        if found is not None:
+            return found
+        found = {}
+        if giver < self.known:
+            name = self.role_names[giver]
+            if self._feeds is None:
+                self._feeds = {}
+                for touchpoint in self.model.touchpoints.values():
+                    for fed in touchpoint.feeds:
+                        self._feeds.setdefault(touchpoint.role, []).append(
+                            (fed, touchpoint.customers or None)
+                        )
+            handed = [(h.to, h.for_) for h in self.model.roles[name].serves]
+            numbers, customers = self.role_numbers, self.customer_numbers
+            for receiver, admitted in [*handed, *self._feeds.get(name, ())]:
+                if receiver == name:
+                    continue
+                number = numbers[receiver]
+                if admitted is None or found.get(number, ()) is None:
+                    found[number] = None
+                else:
+                    mine = frozenset(customers[c] for c in admitted if c in customers)
+                    found[number] = mine | (found.get(number) or frozenset())
+        self.designed_to[giver] = found
+        return found
+
+    def _admitted(self, pair: int) -> frozenset[int] | bool | None:
+        """The customers hand-off ``pair`` is designed for: ``None`` everyone, ``False``
+        no one (it is not designed)."""
+        found = self._receivers(pair >> self.rb).get(pair & self.counts.role_mask, False)
+        return found
+
+    def _suspects(self, keys: Sequence[int], pairs: Sequence[int]) -> set[int]:
+        """Of hand-off keys (``pairs``: the same without their customer), those not designed
+        for their case's customer (a case naming none: for anyone); the undocumented ones
+        seen for the first time start wanting examples."""
+        odd = self.odd
+        try:
+            is_odd = list(map(odd.__getitem__, pairs))
+        except KeyError:  # hand-offs seen for the first time
+            for pair in set(pairs).difference(odd):
+                odd[pair] = self._admitted(pair) is not None
+            is_odd = list(map(odd.__getitem__, pairs))
+        if not any(is_odd):
+            return set()
+        found = set(compress(keys, is_odd))
+        judged = self.judged
+        for key in found.difference(judged):
+            customer = key >> self.pb
+            admitted = self._admitted(key & self.pair_mask)
+            designed = admitted is None or (
+                isinstance(admitted, frozenset) and (not customer or customer in admitted)
+            )
+            judged[key] = designed
+            if not designed:
+                self.wanting.add(key)
+        return found
+
+    def in_chain(self, pair: int) -> bool:
+        """Whether the hand-off ``pair`` (no customer) is designed for anyone at all."""
+        return (pair & self.counts.role_mask) in self._receivers(pair >> self.rb)
 
     # -- the rows -----------------------------------------------------------------------
 
@@ -658,61 +797,58 @@ class _Log:
         if not rows.present:  # the file could not be read: its problems say why
             return
         self.has_customer = names["customer"] in rows.present
-        positions = rows.positions
-        self._case_of = itemgetter(positions[0])
-        self._who_of = itemgetter(positions[1])
-        self._time_of = itemgetter(positions[2])
-        self._customer_of = itemgetter(positions[3]) if self.has_customer else None
-        #: A row as (case, who, time[, customer]), for reading case by case.
-        self._cells = itemgetter(*positions)
         try:
             if grouped:
                 self._grouped(rows)
             else:
-                for lines, chunk in rows.chunks():
-                    self._by_case(lines, chunk, grouped=False)
+                for lines, columns in rows.column_chunks():
+                    self._by_case(lines, columns, grouped=False)
                 for case_id, case in self.held.items():
                     self._finish(case_id, case)
         finally:
             rows.close()
 
     def _grouped(self, rows: Rows) -> None:
-        case_of = self._case_of
+        """Read a log grouped by case: the complete cases of each chunk are counted, and the
+        last case of a chunk waits for the next."""
         carry_lines: Sequence[int] = []
-        carry: list[Any] = []
-        for new_lines, new_rows in rows.chunks():
-            lines, chunk = new_lines, new_rows
-            if carry:
-                lines, chunk = [*carry_lines, *lines], carry + chunk
-                carry_lines, carry = [], []
+        carry: Columns | None = None
+        for lines, columns in rows.column_chunks():
+            if carry is not None:
+                lines = [*carry_lines, *lines]
+                columns = [[*old, *new] for old, new in zip(carry, columns, strict=True)]
+                carry = None
+            cases = columns[0]
             if self.open is not None:
                 case_id, case = self.open
                 end = 0
-                while end < len(chunk) and case_of(chunk[end]) == case_id:
+                while end < len(cases) and cases[end] == case_id:
                     end += 1
                 if end:
-                    self._take(case, lines[:end], chunk[:end])
-                if end == len(chunk):
+                    self._take(case, lines[:end], _head(columns, end))
+                if end == len(cases):
                     continue
                 self._finish(case_id, case)
                 self.done.add(case_id)
                 self.open = None
-                lines, chunk = lines[end:], chunk[end:]
-            last = len(chunk) - 1
-            final = case_of(chunk[-1])
-            while last > 0 and case_of(chunk[last - 1]) == final:
+                lines, columns = lines[end:], _tail(columns, end)
+                cases = columns[0]
+            last = len(cases) - 1
+            final = cases[-1]
+            while last > 0 and cases[last - 1] == final:
                 last -= 1
             if last == 0:
-                if len(chunk) < BATCH:
-                    carry_lines, carry = lines, chunk  # wait for the rest of the case
+                if len(cases) < BATCH:
+                    carry_lines, carry = lines, columns  # wait for the rest of the case
                 else:
                     self.open = (final, self._start(final, lines[0]))
-                    self._take(self.open[1], lines, chunk)
+                    self._take(self.open[1], lines, columns)
                 continue
-            if not self._complete(chunk[:last]):
-                self._by_case(lines[:last], chunk[:last], grouped=True)
-            carry_lines, carry = lines[last:], chunk[last:]
-        if carry and not self._complete(carry):
+            head = _head(columns, last)
+            if not self._complete(head):
+                self._by_case(lines[:last], head, grouped=True)
+            carry_lines, carry = lines[last:], _tail(columns, last)
+        if carry is not None and not self._complete(carry):
             self._by_case(carry_lines, carry, grouped=True)
         if self.open is not None:
             self._finish(*self.open)
@@ -724,9 +860,9 @@ class _Log:
         self.place += 1
         return _Case(self.place)
 
-    def _by_case(self, lines: Sequence[int], chunk: list[Any], *, grouped: bool) -> None:
+    def _by_case(self, lines: Sequence[int], columns: Columns, *, grouped: bool) -> None:
         """Take the rows case by case: each run of a grouped log is a whole case."""
-        cells = list(map(self._cells, chunk))
+        cells = list(zip(*columns, strict=True))
         runs = [*_runs(cells), len(cells)]
         for start, end in pairwise(runs):
             case_id = cells[start][0]
@@ -745,8 +881,8 @@ class _Log:
                 self._finish(case_id, case)
                 self.done.add(case_id)
 
-    def _take(self, case: _Case, lines: Sequence[int], chunk: list[Any]) -> None:
-        cells = list(map(self._cells, chunk))
+    def _take(self, case: _Case, lines: Sequence[int], columns: Columns) -> None:
+        cells = list(zip(*columns, strict=True))
         if not self._fast(case, cells):
             self._slow(case, lines, cells)
 
@@ -788,128 +924,180 @@ class _Log:
             return None
         return zone, times
 
-    def _complete(self, chunk: list[Any]) -> bool:
+    def _in_order(self, stamps: Sequence[str], same: list[bool]) -> bool:
+        """Whether the times of a chunk are all well written, of the log's one zone (or of
+        none, in a log without), and in order within each case (``same``: whether each
+        row's case goes on in the next row).
+
+        Times written alike (one length; ``-``, ``:`` and the separator in the same places;
+        one zone) are compared as text, which for them is comparing the times; any other
+        chunk has its times parsed and compared.
+        """
+        first = stamps[0]
+        width = len(first)
+        if first[-1:] == "Z":
+            zone: str | None = "+00:00"
+            tail = "Z"
+        elif first[-6:-5] in ("+", "-") and first[-3:-2] == ":":
+            zone = tail = first[-6:]
+        else:
+            zone, tail = None, ""
+        body = width - len(tail)
+        if body not in _BODIES or len(set(map(len, stamps))) != 1:
+            timed = self._times(list(stamps))
+            if timed is None:
+                return False
+            times = timed[1]
+            later = map(operator.gt, times, islice(times, 1, None))
+            return not any(map(operator.and_, same, later))
+        if (zone is None) is not self.naive or (zone is not None and zone not in self.zones):
+            return False
+        n = len(stamps)
+        text = "".join(stamps)
+        if (
+            any(text[body + k :: width] != char * n for k, char in enumerate(tail))
+            or any(text[at::width] != char * n for at, char in _BODIES[body])
+            or len(set(text[10::width])) != 1
+            or text[10:11] not in _SEPARATORS
+            or (body > 19 and len(set(text[19::width])) != 1)
+        ):
+            return False
+        try:
+            times = list(map(datetime.fromisoformat, stamps))
+        except ValueError:
+            return False
+        if zone is None and any(map(_TZINFO, times)):
+            return False
+        return not any(map(operator.and_, same, map(operator.gt, stamps, islice(stamps, 1, None))))
+
+    def _complete(self, columns: Columns) -> bool:
         """Count whole cases at once when every row is as expected; ``False`` when one is not.
 
-        Every step is a ``map``, ``compress`` or ``accumulate`` over the rows, run in C.
+        Every step is a ``map``, ``compress`` or ``zip`` over the columns, run in C.
         """
-        known = self.known
+        cases = columns[0]
         try:
-            roles = list(map(self.lookup.__getitem__, map(self._who_of, chunk)))
+            roles = list(map(self.lookup.__getitem__, columns[1]))
         except KeyError:
             return False
+        known = self.known
         if len(self.role_names) > known and max(roles) >= known:
             return False
-        n = len(chunk)
-        cases = list(map(self._case_of, chunk))
-        same = list(map(operator.eq, cases, islice(cases, 1, None)))
-        starts = [0, *compress(range(1, n), map(operator.not_, same))]
-        ids = list(map(cases.__getitem__, starts))
+        n = len(cases)
+        same = list(map(operator.eq, cases, cases[1:]))
+        ids = list(dict.fromkeys(cases))
         if (
-            len(set(ids)) != len(ids)
+            len(ids) != n - same.count(True)  # a case in two runs: not grouped here
             or not self.done.isdisjoint(ids)
             or not all(ids)
             or "\x00" in "".join(ids)
         ):
             return False
-        timed = self._times(list(map(self._time_of, chunk)))
-        if timed is None:
+        if not self._in_order(columns[2], same):
             return False
-        times = timed[1]
-        if any(map(operator.and_, same, map(operator.gt, times, islice(times, 1, None)))):
-            return False  # a case out of time order
-        # Each row's case as a number: how many cases start before it.
-        run = list(accumulate(map(operator.not_, same), initial=0))
-        number: list[int] = []
-        if self._customer_of is not None:
-            customers = list(map(self._customer_of, chunk))
-            if not all(
-                map(
-                    operator.or_,
-                    map(operator.not_, same),
-                    map(operator.eq, customers, islice(customers, 1, None)),
-                )
-            ):
-                return False  # a case whose rows name different customers (or some none)
+        by_row: list[int] | None = None
+        if self.has_customer:
             try:
-                number = [
-                    self.customer_numbers[c] if c else 0 for c in map(customers.__getitem__, starts)
-                ]
+                by_row = list(map(self.customer_of_cell.__getitem__, columns[3]))
             except KeyError:
                 return False
+            if any(map(operator.and_, same, map(operator.ne, by_row, islice(by_row, 1, None)))):
+                return False  # a case whose rows name different customers (or some none)
         counts = self.counts
         first_place = self.place
         self.place += len(ids)
-        if number:
-            customer_rows = list(map(number.__getitem__, run))
-            counts.cases.update(number)
-            counts.events.update(customer_rows)
-        else:
-            counts.cases[0] += len(ids)
-            counts.events[0] += n
-        rb, pb, pair_mask = self.rb, self.pb, self.pair_mask
+        rb = self.rb
+        receivers = roles[1:]
         # A hand-off wherever the next row is of the same case and another role.
-        arrivals = list(map(operator.and_, same, map(operator.ne, roles, islice(roles, 1, None))))
-        givers = map(operator.lshift, compress(roles, arrivals), repeat(rb))
-        if number:
-            givers = map(
+        arrivals = list(map(operator.and_, same, map(operator.ne, roles, receivers)))
+        pairs = list(
+            map(
                 operator.or_,
-                givers,
-                map(operator.lshift, compress(customer_rows, arrivals), repeat(pb)),
-            )
-        keys = list(map(operator.or_, givers, compress(islice(roles, 1, None), arrivals)))
-        counts.counts.update(keys)
-        pair_runs = list(compress(islice(run, 1, None), arrivals))
-        # Where each role is first seen in its case: a hand-off into a role seen before is
-        # rework. Only a case with rework can show a hand-off twice.
-        roles_in_case = list(map(operator.or_, map(operator.lshift, run, repeat(rb)), roles))
-        first = dict(zip(reversed(roles_in_case), range(n - 1, -1, -1), strict=True))
-        at = compress(range(1, n), arrivals)
-        arrived = compress(islice(roles_in_case, 1, None), arrivals)
-        rework = list(map(operator.lt, map(first.__getitem__, arrived), at))
-        if any(rework):
-            counts.rework.update(compress(keys, rework))
-            reworked = set(compress(pair_runs, rework))
-            counts.rework_cases.update(
-                map(number.__getitem__, reworked) if number else repeat(0, len(reworked))
-            )
-            inside = list(map(reworked.__contains__, pair_runs))
-            again = list(compress(keys, inside))
-            shift = self.kb
-            distinct = set(
-                map(
-                    operator.or_,
-                    map(operator.lshift, compress(pair_runs, inside), repeat(shift)),
-                    again,
-                )
-            )
-            if len(distinct) < len(again):
-                mask = (1 << shift) - 1
-                counts.repeats.update(again)
-                counts.repeats.subtract(map(operator.and_, distinct, repeat(mask)))
-        # Undocumented hand-offs that still want example cases: the first few, in file order.
-        seen = list(set(keys))
-        odd = set(
-            compress(
-                seen,
-                map(
-                    operator.not_,
-                    map(
-                        self.designed_all.__contains__, map(operator.and_, seen, repeat(pair_mask))
-                    ),
-                ),
+                map(operator.lshift, compress(roles, arrivals), repeat(rb)),
+                compress(receivers, arrivals),
             )
         )
-        odd.update(self.exceptions.intersection(seen))
-        if odd:
-            examples = counts.examples
-            wanted = {k for k in odd if len(examples.get(k, ())) < EXAMPLES}
-            if wanted:
-                found = compress(zip(pair_runs, keys, strict=True), map(wanted.__contains__, keys))
-                for case, key in found:
-                    counts.example(key, first_place + 1 + case, ids[case])
+        if by_row is None:
+            counts.cases[0] += len(ids)
+            counts.events[0] += n
+            keys = pairs
+        else:
+            counts.cases.update(compress(by_row, [True, *map(operator.not_, same)]))
+            counts.events.update(by_row)
+            keys = list(
+                map(
+                    operator.or_,
+                    pairs,
+                    map(operator.lshift, compress(by_row, arrivals), repeat(self.pb)),
+                )
+            )
+        counts.counts.update(keys)
+        # The case of each hand-off, and where each role is first seen in its case: a
+        # hand-off into a role seen before is rework.
+        handing = list(compress(cases[1:], arrivals))
+        seen_at = list(zip(cases, roles, strict=True))
+        first = dict(zip(reversed(seen_at), range(n - 1, -1, -1), strict=True))
+        if len(first) < len(ids) + len(keys):
+            rework = list(
+                map(
+                    operator.lt,
+                    map(first.__getitem__, compress(seen_at[1:], arrivals)),
+                    compress(range(1, n), arrivals),
+                )
+            )
+            self._rework(keys, handing, rework)
+        self._examples(keys, pairs, handing, ids, first_place)
         self.done.update(ids)
         return True
+
+    def _rework(self, keys: list[int], handing: list[str], rework: list[bool]) -> None:
+        """Count the rework of a chunk: ``rework`` marks the hand-offs ``keys`` into a role
+        seen before in their case (``handing``: the case of each)."""
+        counts = self.counts
+        again = list(compress(range(len(keys)), rework))
+        counts.rework.update(map(keys.__getitem__, again))
+        # A case with rework, and its customer (in the bits of its hand-offs).
+        reworked = {handing[i]: keys[i] >> self.pb for i in again}
+        counts.rework_cases.update(reworked.values())
+        # Only a hand-off into a role seen before can repeat one of its case's hand-offs:
+        # look back through its case for the same hand-off.
+        repeats = []
+        for i in again:
+            case, key = handing[i], keys[i]
+            j = i - 1
+            while j >= 0 and handing[j] == case:
+                if keys[j] == key:
+                    repeats.append(key)
+                    break
+                j -= 1
+        if repeats:
+            counts.repeats.update(repeats)
+
+    def _examples(
+        self,
+        keys: list[int],
+        pairs: list[int],
+        handing: list[str],
+        ids: list[str],
+        first_place: int,
+    ) -> None:
+        """Keep the first cases showing each undocumented hand-off of a chunk.
+
+        Only the hand-offs not designed for everyone are looked at, and of them only those
+        still short of examples (``wanting``).
+        """
+        suspects = self._suspects(keys, pairs)
+        if not suspects:
+            return
+        hits = self.wanting.intersection(suspects)
+        if not hits:
+            return
+        counts = self.counts
+        place = {case: first_place + n for n, case in enumerate(ids, 1)}
+        for case, key in compress(zip(handing, keys, strict=True), map(hits.__contains__, keys)):
+            counts.example(key, place[case], case)
+        examples = counts.examples
+        self.wanting.difference_update([k for k in hits if len(examples[k]) >= EXAMPLES])
 
     def _fast(self, case: _Case, cells: list[tuple[Any, ...]]) -> bool:
         """Take rows of one case in when every row is as expected; ``False`` when one is not."""
@@ -1151,9 +1339,13 @@ class _Log:
         if len(distinct) < len(pairs):
             counts.repeats.update(pairs)
             counts.repeats.subtract(distinct)
-        for key in distinct:
-            if (key & self.pair_mask) not in self.designed_all or key in self.exceptions:
-                counts.example(key, case.place, case_id)
+        listed = list(distinct)
+        suspects = self._suspects(listed, [key & self.pair_mask for key in listed])
+        wanting = self.wanting
+        for key in wanting.intersection(suspects):
+            counts.example(key, case.place, case_id)
+            if len(counts.examples[key]) >= EXAMPLES:
+                wanting.discard(key)
         if rework:
             counts.rework_cases[customer] += 1
             counts.rework.update(rework)
@@ -1165,23 +1357,71 @@ class _Log:
         case.roles = []
 
     def answer(self) -> Conformance:
-        model, names = self.model, self.role_names
+        """The answer: every case's, and (worked out when first asked for) each
+        customer's. The reading's own tables are let go; the counts stay packed."""
+        model, names, pb, rb = self.model, self.role_names, self.pb, self.rb
         whole, parts = _parts(self.counts, len(self.customer_names))
-        numbers, rb = self.role_numbers, self.rb
-        chain = self.design.pairs(None)
-        customers = {}
-        for number, part in enumerate(parts):
-            customer = self.customer_names[number]
-            if customer is None or not part.cases:
-                continue
-            excluded = self.design.excluded(customer)
-            keys = frozenset(numbers[a] << rb | numbers[b] for a, b in excluded)
-            customers[customer] = _answer(
-                part, names, rb, self.designed_all, keys, (chain, excluded), {}, model
-            )
-        return _answer(
-            whole, names, rb, self.designed_all, frozenset(), (chain, frozenset()), customers, model
-        )
+        self.done, self.held = set(), {}
+        design = _Design(model)
+        odd, judged, in_chain = self.odd, self.judged, self.in_chain
+        numbers = self.customer_numbers
+
+        def answer_for(customer: str) -> Conformance:
+            number = numbers[customer]
+            bits = number << pb
+
+            def designed(keys: list[int]) -> list[bool]:
+                return [not odd[pair] or judged[pair | bits] for pair in keys]
+
+            part = parts[number]
+            return _answer(part, names, rb, designed, customer, FrozenDict(), model, design)
+
+        served = [
+            customer
+            for number, customer in enumerate(self.customer_names)
+            if customer is not None and parts[number].cases
+        ]
+
+        def anyone(keys: list[int]) -> list[bool]:
+            return list(map(in_chain, keys))
+
+        customers = _Answers(served, answer_for)
+        return _answer(whole, names, rb, anyone, None, customers, model, design)
+
+
+class _Answers(Mapping[str, Conformance]):
+    """Each customer's answer, worked out when first asked for (a log may have dozens of
+    customers, each with thousands of hand-offs). Pickles and compares as a plain mapping."""
+
+    __slots__ = ("_build", "_done", "_names")
+
+    def __init__(self, names: Sequence[str], build: Callable[[str], Conformance]) -> None:
+        self._names = dict.fromkeys(names)
+        self._build = build
+        self._done: dict[str, Conformance] = {}
+
+    def __getitem__(self, customer: str) -> Conformance:
+        found = self._done.get(customer)
+        if found is None:
+            if customer not in self._names:
+                raise KeyError(customer)
+            found = self._done[customer] = self._build(customer)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __hash__(self) -> int:
+        return hash(FrozenDict(self))
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
 
 
 # --- resources to roles -------------------------------------------------------------------

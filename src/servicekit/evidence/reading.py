@@ -251,6 +251,14 @@ class Rows:
         if cells:
             yield lines, cells
 
+    def column_chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[Any]]]:
+        """The rows ``most`` at a time as (lines, columns): one sequence a present column,
+        in the order of ``present`` (for readers that work a column at a time)."""
+        positions = self.positions
+        for lines, rows in self.chunks(most):
+            columns = list(zip(*rows, strict=True))
+            yield lines, [columns[p] for p in positions]
+
     def close(self) -> None:
         """Stop reading: close the file now rather than when the rows are collected."""
         close = getattr(self._rows, "close", None)
