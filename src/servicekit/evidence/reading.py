@@ -37,9 +37,9 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from itertools import islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, cast
@@ -220,6 +220,10 @@ def _text(value: object, missing: str | None = None) -> str | None:
 #: Rows handed over at a time, at most.
 BATCH = 512
 
+#: Characters of a CSV file read at a time by ``chunks()`` (then up to the end of a line):
+#: a block without quotes or carriage returns is cut into cells by hand.
+BLOCK = 1 << 16
+
 
 class Rows:
     """The rows of a source: ``(line, cells)``, cells in the order of ``present``.
@@ -267,7 +271,8 @@ class Rows:
 
 
 class _CsvRows(Rows):
-    """The rows of a CSV file, read straight from Python's ``csv`` reader."""
+    """The rows of a CSV file, read with Python's ``csv`` reader or, by ``chunks()``, cut by
+    hand while the text is plain enough for both to give the same cells."""
 
     def __init__(
         self,
@@ -284,7 +289,11 @@ class _CsvRows(Rows):
         pick = _getter(positions)
         self._reading = reading
         self._text = text
+        #: The ``csv`` reader, and the lines of the file read before its first line.
         self._reader = reader
+        self._before = 0
+        #: Whether the file is being read in blocks (where ``csv`` has no line number).
+        self._in_blocks = False
         self._pick = pick
         self._width = width
         self._open_binary = open_binary
@@ -317,32 +326,102 @@ class _CsvRows(Rows):
         return self._guarded(self._chunks(most))
 
     def _chunks(self, most: int) -> Iterator[tuple[Sequence[int], list[Any]]]:
-        reader, width = self._reader, self._width
+        """Blocks cut by hand while they are plain, the rest of the file through ``csv``.
+
+        Once a block is not plain, ``csv`` reads on from its first line: a quoted cell may
+        run over lines, and blocks.
+        """
+        rest = yield from self._plain_chunks(most)
+        if rest is not None:
+            self._reader = csv.reader(chain(io.StringIO(rest, newline=""), self._text))
+        yield from self._csv_chunks(most)
+
+    def _plain_chunks(
+        self, most: int
+    ) -> Generator[tuple[Sequence[int], list[Any]], None, str | None]:
+        """The rows of the blocks that hold no quote, no carriage return and no line longer
+        than ``csv``'s field limit: there a line is a row and a comma ends a cell, as for
+        ``csv``. Returns the first block that is not plain (``None`` at the end of the file).
+        """
+        text, width, limit = self._text, self._width, csv.field_size_limit()
+        self._in_blocks = True  # till the end: a stream error is placed by _lines_read
+        done = self._before + self._reader.line_num  # the header's lines
+        rest: str | None = None
+        while block := text.read(BLOCK):
+            if block[-1] != "\n":
+                block += text.readline()  # whole lines only
+            if '"' in block or "\r" in block:
+                rest = block
+                break
+            lines = block.split("\n")
+            if not lines[-1]:  # after the last line break
+                lines.pop()
+            if max(map(len, lines)) > limit:
+                rest = block
+                break
+            rows = list(map(str.split, lines, repeat(",")))
+            numbers: Sequence[int] = range(done + 1, done + 1 + len(rows))
+            done += len(rows)
+            # A blank line is one empty cell to str.split, no cells to csv: as wide as a
+            # header of one column, it is looked for then.
+            if (
+                min(map(len, rows)) != width
+                or max(map(len, rows)) != width
+                or (width == 1 and "" in lines)
+            ):
+                rows = [row if line else [] for line, row in zip(lines, rows, strict=True)]
+                numbers, rows = self._kept(numbers, rows)
+            self._count += len(rows)
+            for first in range(0, len(rows), most):
+                yield numbers[first : first + most], rows[first : first + most]
+        self._in_blocks = False
+        self._before = done
+        return rest
+
+    def _csv_chunks(self, most: int) -> Iterator[tuple[Sequence[int], list[Any]]]:
+        reader, width, before = self._reader, self._width, self._before
         while True:
-            start = reader.line_num + 1
+            start = before + reader.line_num + 1
             rows = list(islice(reader, most))
             if not rows:
                 return
-            lines: Sequence[int] = range(start, reader.line_num + 1)
+            lines: Sequence[int] = range(start, before + reader.line_num + 1)
             if len(lines) != len(rows):  # a row over several lines
                 lines = _row_lines(start, rows)
             if min(map(len, rows)) != width or max(map(len, rows)) != width:
-                kept = []
-                for line, row in zip(lines, rows, strict=True):
-                    if len(row) == width:
-                        kept.append((line, row))
-                    elif row:  # a blank line is skipped
-                        self._bad_width(line, row)
-                lines = [line for line, _ in kept]
-                rows = [row for _, row in kept]
+                lines, rows = self._kept(lines, rows)
                 if not rows:
                     continue
             self._count += len(rows)
             yield lines, rows
 
+    def _kept(
+        self, lines: Sequence[int], rows: list[list[str]]
+    ) -> tuple[list[int], list[list[str]]]:
+        """The rows as wide as the header, with their lines; the others are reported."""
+        width = self._width
+        kept_lines, kept = [], []
+        for line, row in zip(lines, rows, strict=True):
+            if len(row) == width:
+                kept_lines.append(line)
+                kept.append(row)
+            elif row:  # a blank line is skipped
+                self._bad_width(line, row)
+        return kept_lines, kept
+
+    def _lines_read(self) -> int:
+        """The lines of the file read whole before its stream failed, as ``csv`` counts them.
+
+        A block being read is lost with the error, and its lines with it: the file is read
+        again to count them.
+        """
+        if self._in_blocks:
+            return _whole_lines(self._open_binary)
+        return self._before + int(self._reader.line_num)
+
     def _guarded(self, inner: Iterator[Any]) -> Iterator[Any]:
         """``inner``'s items; a file that cannot be read to its end is a problem, not an error."""
-        reading, reader = self._reading, self._reader
+        reading = self._reading
         try:
             with self._text:
                 yield from inner
@@ -356,10 +435,12 @@ class _CsvRows(Rows):
                 "save it as UTF-8 (CSV UTF-8 in a spreadsheet)",
             )
         except csv.Error as err:
-            reading.add(reader.line_num or 1, f"the file cannot be read as CSV: {err}")
+            line = self._before + self._reader.line_num
+            reading.add(line or 1, f"the file cannot be read as CSV: {err}")
         except _STREAM_ERRORS as err:
+            read = self._lines_read()
             reading.add(
-                reader.line_num + 1 if reader.line_num else None,
+                read + 1 if read else None,
                 f"the file cannot be read to its end: {_stream_reason(err)}",
                 "a log that ends early would give partial answers; get the whole file again",
             )
@@ -483,6 +564,18 @@ def _first_bad_line(open_binary: Callable[[], IO[bytes]]) -> tuple[int, str]:
                 return line, f"0x{raw[err.start]:02x}"
             line += 1
     return line, "?"  # pragma: no cover - the file changed under us
+
+
+def _whole_lines(open_binary: Callable[[], IO[bytes]]) -> int:
+    """How many lines of the file are read whole before its stream fails, as ``csv`` counts."""
+    lines = 0
+    try:
+        with io.TextIOWrapper(open_binary(), encoding="utf-8", newline="") as text:
+            for _ in text:
+                lines += 1
+    except (UnicodeDecodeError, *_STREAM_ERRORS):
+        pass
+    return lines
 
 
 class CsvTable(Table):
