@@ -861,8 +861,13 @@ def test_times_spelled_alike_or_not_give_a_plain_counts_answer(
     # A half second later is later: the reference sees it as the spelling says.
     expected = reference(
         [
-            (case, role, datetime.fromisoformat(row["time:timestamp"]).replace(tzinfo=None)
-             - timedelta(hours=1) * row["time:timestamp"].endswith("+01:00"), customer)
+            (
+                case,
+                role,
+                datetime.fromisoformat(row["time:timestamp"]).replace(tzinfo=None)
+                - timedelta(hours=1) * row["time:timestamp"].endswith("+01:00"),
+                customer,
+            )
             for row, (case, role, _, customer) in zip(rows, events, strict=True)
         ],
         LOOPY,
@@ -886,7 +891,8 @@ def test_customers_answers_are_worked_out_when_asked_and_stay() -> None:
     and equals the answer of that customer's cases alone."""
     rows = long_log()
     found = EXAMPLE.conformance(rows)
-    assert list(found.customers) == ["bride", "walk-in"] and len(found.customers) == 2
+    assert list(found.customers) == ["bride", "walk-in"]
+    assert len(found.customers) == 2
     assert not found.customers._done  # type: ignore[attr-defined]  # nothing built yet
     bride = found.customers["bride"]
     assert found.customers["bride"] is bride
@@ -906,7 +912,8 @@ def test_an_answer_pickles_copies_and_compares_with_its_customers() -> None:
 
     found = EXAMPLE.conformance(order_log())
     back = pickle.loads(pickle.dumps(found))
-    assert back == found and hash(back.customers) == hash(found.customers)
+    assert back == found
+    assert hash(back.customers) == hash(found.customers)
     assert back.customers["bride"].to_json() == found.customers["bride"].to_json()
     assert copy.deepcopy(found) == found
     assert EXAMPLE.conformance(order_log()) == found

@@ -162,6 +162,46 @@ def test_chunks_give_what_csv_gives(text: str, block: int, most: int, limit: int
     assert found == rows
 
 
+def by_columns(path: Path, most: int) -> tuple[list[tuple[int, list[str]]], list[Any]]:
+    """``path`` read by ``column_chunks()`` for columns c (when the header has it) and a,
+    in that order: each row's line and those cells, and the problems."""
+    reading = Reading(str(path))
+    table = open_table(path, reading)
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0].rstrip("\r").split(",")
+    names = tuple(name for name in ("c", "a") if name in header)
+    rows = table.rows(reading, names, (True,) * len(names))
+    found = []
+    for lines, columns in rows.column_chunks(most):
+        assert len(columns) == len(names)
+        assert all(0 < len(column) <= most and len(column) == len(lines) for column in columns)
+        for line, *picked in zip(lines, *columns, strict=True):
+            assert all(type(cell) is str for cell in picked)
+            found.append((line, list(picked)))
+    return found, [(p.line, p.message) for p in reading.problems()]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_texts(), st.integers(1, 80), st.integers(1, 7))
+def test_column_chunks_give_the_columns_of_what_csv_gives(text: str, block: int, most: int) -> None:
+    """Read a column at a time (plain blocks cut into cells at once), a file gives the cells
+    of the rows csv.reader gives, at their lines, with the same problems."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        with settings_for_csv(block, csv.field_size_limit()):
+            rows, problems = by_csv(path)
+            found, found_problems = by_columns(path, most)
+    header = text.split("\n", 1)[0].rstrip("\r").split(",")
+    at = [header.index(name) for name in ("c", "a") if name in header]
+    expected = [(line, [row[p] for p in at]) for line, row in rows]
+    if problems and "cannot be read" in problems[-1][1]:
+        assert found_problems[-1] == problems[-1]
+        expected = expected[: len(found)]
+    else:
+        assert found_problems == problems
+    assert found == expected
+
+
 # --- the switch from blocks to csv -------------------------------------------------------------
 
 PLAIN_ROWS = "".join(f"c{n},r{n % 7},2024-01-01\n" for n in range(30))

@@ -258,16 +258,20 @@ class Rows:
     def column_chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[Any]]]:
         """The rows ``most`` at a time as (lines, columns): one sequence a present column,
         in the order of ``present`` (for readers that work a column at a time)."""
-        positions = self.positions
         for lines, rows in self.chunks(most):
-            columns = list(zip(*rows, strict=True))
-            yield lines, [columns[p] for p in positions]
+            yield lines, _columns(rows, self.positions)
 
     def close(self) -> None:
         """Stop reading: close the file now rather than when the rows are collected."""
         close = getattr(self._rows, "close", None)
         if close is not None:
             close()
+
+
+def _columns(rows: list[Any], positions: Sequence[int]) -> list[Any]:
+    """The cells of ``rows`` at ``positions``, a column each."""
+    columns = list(zip(*rows, strict=True))
+    return [columns[p] for p in positions]
 
 
 class _CsvRows(Rows):
@@ -325,25 +329,42 @@ class _CsvRows(Rows):
         self._rows = iter(())
         return self._guarded(self._chunks(most))
 
-    def _chunks(self, most: int) -> Iterator[tuple[Sequence[int], list[Any]]]:
-        """Blocks cut by hand while they are plain, the rest of the file through ``csv``.
+    def column_chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[Any]]]:
+        super().close()  # the row-by-row reading, never started
+        self._rows = iter(())
+        return self._guarded(self._chunks(most, by_column=True))
+
+    def _chunks(
+        self, most: int, *, by_column: bool = False
+    ) -> Iterator[tuple[Sequence[int], list[Any]]]:
+        """Blocks cut by hand while they are plain, the rest of the file through ``csv``;
+        rows, or (``by_column``) columns.
 
         Once a block is not plain, ``csv`` reads on from its first line: a quoted cell may
         run over lines, and blocks.
         """
-        rest = yield from self._plain_chunks(most)
+        rest = yield from self._plain_chunks(most, by_column)
         if rest is not None:
             self._reader = csv.reader(chain(io.StringIO(rest, newline=""), self._text))
-        yield from self._csv_chunks(most)
+        if by_column:
+            for lines, rows in self._csv_chunks(most):
+                yield lines, _columns(rows, self.positions)
+        else:
+            yield from self._csv_chunks(most)
 
     def _plain_chunks(
-        self, most: int
+        self, most: int, by_column: bool
     ) -> Generator[tuple[Sequence[int], list[Any]], None, str | None]:
         """The rows of the blocks that hold no quote, no carriage return and no line longer
         than ``csv``'s field limit: there a line is a row and a comma ends a cell, as for
         ``csv``. Returns the first block that is not plain (``None`` at the end of the file).
+
+        By column, a block whose every line has a comma fewer than the header has columns
+        (and no blank line) is cut into its cells at once, and each column is every
+        ``width``-th of them; any other block is cut into rows first.
         """
         text, width, limit = self._text, self._width, csv.field_size_limit()
+        positions = self.positions
         self._in_blocks = True  # till the end: a stream error is placed by _lines_read
         done = self._before + self._reader.line_num  # the header's lines
         rest: str | None = None
@@ -359,6 +380,17 @@ class _CsvRows(Rows):
             if max(map(len, lines)) > limit:
                 rest = block
                 break
+            if by_column and width > 1 and set(map(str.count, lines, repeat(","))) == {width - 1}:
+                cells = ",".join(lines).split(",")
+                columns = [cells[p::width] for p in positions]
+                self._count += len(lines)
+                for first in range(0, len(lines), most):
+                    yield (
+                        range(done + 1 + first, done + 1 + min(first + most, len(lines))),
+                        [column[first : first + most] for column in columns],
+                    )
+                done += len(lines)
+                continue
             rows = list(map(str.split, lines, repeat(",")))
             numbers: Sequence[int] = range(done + 1, done + 1 + len(rows))
             done += len(rows)
@@ -373,7 +405,11 @@ class _CsvRows(Rows):
                 numbers, rows = self._kept(numbers, rows)
             self._count += len(rows)
             for first in range(0, len(rows), most):
-                yield numbers[first : first + most], rows[first : first + most]
+                some = rows[first : first + most]
+                yield (
+                    numbers[first : first + most],
+                    _columns(some, positions) if by_column else some,
+                )
         self._in_blocks = False
         self._before = done
         return rest
