@@ -39,7 +39,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from itertools import compress, count, islice, pairwise, repeat
+from itertools import accumulate, compress, count, islice, pairwise, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -640,11 +640,7 @@ def _tail(columns: Columns, start: int) -> Columns:
     return [column[start:] for column in columns]
 
 
-def _lanes(text: str, at: int, width: int) -> int:
-    """The character at ``at`` of each time in ``text`` (times of ``width`` characters), less
-    ``"0"``: one digit a byte of a big number, to check every time's digit at once."""
-    column = text[at::width].encode("ascii")
-    return int.from_bytes(column, "big") - int.from_bytes(b"0" * len(column), "big")
+_DIGITS = b"0123456789"
 
 
 def _read_alike(text: str, width: int, body: int, n: int) -> bool:
@@ -654,38 +650,41 @@ def _read_alike(text: str, width: int, body: int, n: int) -> bool:
     Their ``-``, ``:`` and separators are in place (``_in_order`` checked); here every other
     character is an ASCII digit and each field in its range: month 1-12, day 1-31, hour
     0-23, minute and second 0-59, year not 0. Each field is checked for every time at once,
-    a byte a time in one big number. A day past the 28th is read by ``fromisoformat``, which
-    knows the months and leap years.
+    a digit a byte of one big number. A day past the 28th is read by ``fromisoformat``,
+    which knows the months and leap years.
     """
-    if not text.isascii():
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
         return False
-    digits = [*range(0, 4), 5, 6, 8, 9, 11, 12, 14, 15]
-    if body >= 19:
-        digits += [17, 18]
-    if body > 19:
-        if text[19::width] != "." * n:
-            return False
-        digits += range(20, body)
-    if not all(text[at::width].isdigit() for at in digits):
+    # Digits everywhere but the separators: without its digits, each time is its
+    # separators alone ("--T::" and the zone's), the same for every time.
+    marks = raw[:width].translate(None, _DIGITS)
+    expected = len(_BODIES[body]) + 1 + (body > 19) + len(raw[body:width].translate(None, _DIGITS))
+    if len(marks) != expected or raw.translate(None, _DIGITS) != marks * n:
         return False
+    zero = int.from_bytes(b"0" * n, "big")
     ones = int.from_bytes(b"\x01" * n, "big")
     high = ones << 7
 
-    def within(at: int, low: int, top: int) -> bool:
-        value = _lanes(text, at, width) * 10 + _lanes(text, at + 1, width)
-        return (value + (127 - top) * ones) & high == 0 and (
-            value + (128 - low) * ones
-        ) & high == high
+    def field(at: int) -> int:  # the two-digit number at ``at`` of every time, a byte each
+        tens = int.from_bytes(raw[at::width], "big") - zero
+        return tens * 10 + int.from_bytes(raw[at + 1 :: width], "big") - zero
 
-    year = _lanes(text, 0, width) | _lanes(text, 1, width) | _lanes(text, 2, width)
-    year |= _lanes(text, 3, width)
-    if (year + 127 * ones) & high != high:  # a year 0000
+    def within(at: int, low: int, top: int) -> bool:
+        value = field(at)
+        at_most = (value + (127 - top) * ones) & high == 0
+        return at_most and (value + (128 - low) * ones) & high == high
+
+    if ((field(0) | field(2)) + 127 * ones) & high != high:  # a year 0000
         return False
-    if not (within(5, 1, 12) and within(8, 1, 31) and within(11, 0, 23) and within(14, 0, 59)):
+    if not (within(5, 1, 12) and within(11, 0, 23) and within(14, 0, 59)):
         return False
     if body >= 19 and not within(17, 0, 59):
         return False
-    day = _lanes(text, 8, width) * 10 + _lanes(text, 9, width)
+    day = field(8)
+    if not within(8, 1, 31):
+        return False
     late = ((day + (128 - 29) * ones) & high).to_bytes(n, "big")
     at = late.find(0x80)
     while at >= 0:  # the 29th, 30th or 31st: of this month?
@@ -1088,44 +1087,53 @@ class _Log:
                 )
             )
         counts.counts.update(keys)
-        # The case of each hand-off, and where each role is first seen in its case: a
-        # hand-off into a role seen before is rework.
         handing = list(compress(cases[1:], arrivals))
-        seen_at = list(zip(cases, roles, strict=True))
-        first = dict(zip(reversed(seen_at), range(n - 1, -1, -1), strict=True))
-        if len(first) < len(ids) + len(keys):
-            rework = list(
-                map(
-                    operator.lt,
-                    map(first.__getitem__, compress(seen_at[1:], arrivals)),
-                    compress(range(1, n), arrivals),
-                )
-            )
-            self._rework(keys, handing, rework)
+        # How many hand-offs come before each row: a case's roles are as many as its
+        # hand-offs and one, unless it hands work back to a role it had (rework).
+        before = list(accumulate(arrivals, initial=0))
+        ends = [*compress(range(1, n), map(operator.not_, same)), n]
+        reworked = [
+            (start, end)
+            for start, end in pairwise([0, *ends])
+            if len(set(roles[start:end])) <= before[end - 1] - before[start]
+        ]
+        if reworked:
+            self._rework(reworked, roles, arrivals, before, keys)
         self._examples(keys, pairs, handing, ids, first_place)
         self.done.update(ids)
         return True
 
-    def _rework(self, keys: list[int], handing: list[str], rework: list[bool]) -> None:
-        """Count the rework of a chunk: ``rework`` marks the hand-offs ``keys`` into a role
-        seen before in their case (``handing``: the case of each)."""
+    def _rework(
+        self,
+        reworked: list[tuple[int, int]],
+        roles: list[int],
+        arrivals: list[bool],
+        before: list[int],
+        keys: list[int],
+    ) -> None:
+        """Count the rework of the cases ``reworked`` (their first and past-last rows): the
+        hand-offs into a role seen before in the case, and the hand-offs a case repeats
+        (its cases are fewer than its count). ``keys[before[i - 1]]`` is the hand-off into
+        row ``i`` when ``arrivals[i - 1]``."""
         counts = self.counts
-        again = list(compress(range(len(keys)), rework))
-        counts.rework.update(map(keys.__getitem__, again))
-        # A case with rework, and its customer (in the bits of its hand-offs).
-        reworked = {handing[i]: keys[i] >> self.pb for i in again}
-        counts.rework_cases.update(reworked.values())
-        # Only a hand-off into a role seen before can repeat one of its case's hand-offs:
-        # look back through its case for the same hand-off.
-        repeats = []
-        for i in again:
-            case, key = handing[i], keys[i]
-            j = i - 1
-            while j >= 0 and handing[j] == case:
-                if keys[j] == key:
-                    repeats.append(key)
-                    break
-                j -= 1
+        again: list[int] = []
+        repeats: list[int] = []
+        for start, end in reworked:
+            seen = {roles[start]}
+            shown: set[int] = set()
+            for row in range(start + 1, end):
+                if arrivals[row - 1]:
+                    key = keys[before[row - 1]]
+                    if roles[row] in seen:
+                        again.append(key)
+                    if key in shown:
+                        repeats.append(key)
+                    shown.add(key)
+                    seen.add(roles[row])
+        counts.rework.update(again)
+        # Each case's customer is in the bits of its hand-offs.
+        pb = self.pb
+        counts.rework_cases.update(keys[before[start]] >> pb for start, _ in reworked)
         if repeats:
             counts.repeats.update(repeats)
 

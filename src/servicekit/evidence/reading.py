@@ -274,6 +274,27 @@ def _columns(rows: list[Any], positions: Sequence[int]) -> list[Any]:
     return [columns[p] for p in positions]
 
 
+def _cut_into_columns(
+    block: str, width: int, positions: Sequence[int], limit: int
+) -> tuple[list[list[str]], int] | None:
+    """The columns at ``positions`` of a plain block (whole lines, no quote, no carriage
+    return) and its number of lines, when every line has ``width`` cells; else ``None``.
+
+    Each line break becomes a cell of its own: the block is then cut at every comma at
+    once, and a line of ``width`` cells puts its break at every ``width + 1``-th cell.
+    """
+    if block[-1] != "\n":
+        block += "\n"
+    lines = block.count("\n")
+    cells = block.replace("\n", ",\n,").split(",")
+    cells.pop()  # after the last line break
+    if len(cells) != lines * (width + 1) or cells[width :: width + 1].count("\n") != lines:
+        return None
+    if len(block) > limit and max(map(len, cells)) > limit:
+        return None
+    return [cells[p :: width + 1] for p in positions], lines
+
+
 class _CsvRows(Rows):
     """The rows of a CSV file, read with Python's ``csv`` reader or, by ``chunks()``, cut by
     hand while the text is plain enough for both to give the same cells."""
@@ -374,23 +395,24 @@ class _CsvRows(Rows):
             if '"' in block or "\r" in block:
                 rest = block
                 break
+            if by_column and width > 1:
+                found = _cut_into_columns(block, width, positions, limit)
+                if found is not None:
+                    columns, count = found
+                    self._count += count
+                    for first in range(0, count, most):
+                        yield (
+                            range(done + 1 + first, done + 1 + min(first + most, count)),
+                            [column[first : first + most] for column in columns],
+                        )
+                    done += count
+                    continue
             lines = block.split("\n")
             if not lines[-1]:  # after the last line break
                 lines.pop()
             if max(map(len, lines)) > limit:
                 rest = block
                 break
-            if by_column and width > 1 and set(map(str.count, lines, repeat(","))) == {width - 1}:
-                cells = ",".join(lines).split(",")
-                columns = [cells[p::width] for p in positions]
-                self._count += len(lines)
-                for first in range(0, len(lines), most):
-                    yield (
-                        range(done + 1 + first, done + 1 + min(first + most, len(lines))),
-                        [column[first : first + most] for column in columns],
-                    )
-                done += len(lines)
-                continue
             rows = list(map(str.split, lines, repeat(",")))
             numbers: Sequence[int] = range(done + 1, done + 1 + len(rows))
             done += len(rows)
