@@ -36,7 +36,7 @@ import operator
 import os
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate, compress, count, islice, pairwise, repeat
@@ -640,62 +640,6 @@ def _tail(columns: Columns, start: int) -> Columns:
     return [column[start:] for column in columns]
 
 
-_DIGITS = b"0123456789"
-
-
-def _read_alike(text: str, width: int, body: int, n: int) -> bool:
-    """Whether each of ``n`` times written alike (``text``: them joined, each ``width``
-    long, ``body`` of it before the zone) is a time ``datetime.fromisoformat`` reads.
-
-    Their ``-``, ``:`` and separators are in place (``_in_order`` checked); here every other
-    character is an ASCII digit and each field in its range: month 1-12, day 1-31, hour
-    0-23, minute and second 0-59, year not 0. Each field is checked for every time at once,
-    a digit a byte of one big number. A day past the 28th is read by ``fromisoformat``,
-    which knows the months and leap years.
-    """
-    try:
-        raw = text.encode("ascii")
-    except UnicodeEncodeError:
-        return False
-    # Digits everywhere but the separators: without its digits, each time is its
-    # separators alone ("--T::" and the zone's), the same for every time.
-    marks = raw[:width].translate(None, _DIGITS)
-    expected = len(_BODIES[body]) + 1 + (body > 19) + len(raw[body:width].translate(None, _DIGITS))
-    if len(marks) != expected or raw.translate(None, _DIGITS) != marks * n:
-        return False
-    zero = int.from_bytes(b"0" * n, "big")
-    ones = int.from_bytes(b"\x01" * n, "big")
-    high = ones << 7
-
-    def field(at: int) -> int:  # the two-digit number at ``at`` of every time, a byte each
-        tens = int.from_bytes(raw[at::width], "big") - zero
-        return tens * 10 + int.from_bytes(raw[at + 1 :: width], "big") - zero
-
-    def within(at: int, low: int, top: int) -> bool:
-        value = field(at)
-        at_most = (value + (127 - top) * ones) & high == 0
-        return at_most and (value + (128 - low) * ones) & high == high
-
-    if ((field(0) | field(2)) + 127 * ones) & high != high:  # a year 0000
-        return False
-    if not (within(5, 1, 12) and within(11, 0, 23) and within(14, 0, 59)):
-        return False
-    if body >= 19 and not within(17, 0, 59):
-        return False
-    day = field(8)
-    if not within(8, 1, 31):
-        return False
-    late = ((day + (128 - 29) * ones) & high).to_bytes(n, "big")
-    at = late.find(0x80)
-    while at >= 0:  # the 29th, 30th or 31st: of this month?
-        try:
-            datetime.fromisoformat(text[at * width : at * width + 10])
-        except ValueError:
-            return False
-        at = late.find(0x80, at + 1)
-    return True
-
-
 class _Ungrouped(Exception):
     """A case came back after other cases: the log must be read holding every case."""
 
@@ -1014,14 +958,23 @@ class _Log:
         n = len(stamps)
         text = "".join(stamps)
         if (
-            any(text[body + k :: width] != char * n for k, char in enumerate(tail))
+            # The zone starts where it should in every time, and is there as many times
+            # as there are times: a time that reads (each is read below) holds one zone.
+            (tail and (text[body::width] != tail[0] * n or text.count(tail) != n))
             or any(text[at::width] != char * n for at, char in _BODIES[body])
             or len(set(text[10::width])) != 1
             or text[10:11] not in _SEPARATORS
             or (body > 19 and len(set(text[19::width])) != 1)
         ):
             return False
-        if not _read_alike(text, width, body, n):
+        read = map(datetime.fromisoformat, stamps)
+        try:  # each time read as fromisoformat reads it; a naive log's, with no offset
+            if zone is None:
+                if any(map(_TZINFO, read)):
+                    return False
+            else:
+                deque(read, maxlen=0)
+        except ValueError:
             return False
         return not any(map(operator.and_, same, map(operator.gt, stamps, islice(stamps, 1, None))))
 
@@ -1063,6 +1016,9 @@ class _Log:
         self.place += len(ids)
         rb = self.rb
         receivers = roles[1:]
+        # Where each case starts and ends (past its last row).
+        ends = [*compress(range(1, n), map(operator.not_, same)), n]
+        starts = [0, *ends[:-1]]
         # A hand-off wherever the next row is of the same case and another role.
         arrivals = list(map(operator.and_, same, map(operator.ne, roles, receivers)))
         pairs = list(
@@ -1077,8 +1033,12 @@ class _Log:
             counts.events[0] += n
             keys = pairs
         else:
-            counts.cases.update(compress(by_row, [True, *map(operator.not_, same)]))
-            counts.events.update(by_row)
+            cases_of, events_of = counts.cases, counts.events
+            for customer, events in zip(
+                map(by_row.__getitem__, starts), map(operator.sub, ends, starts), strict=True
+            ):
+                cases_of[customer] += 1
+                events_of[customer] += events
             keys = list(
                 map(
                     operator.or_,
@@ -1091,12 +1051,13 @@ class _Log:
         # How many hand-offs come before each row: a case's roles are as many as its
         # hand-offs and one, unless it hands work back to a role it had (rework).
         before = list(accumulate(arrivals, initial=0))
-        ends = [*compress(range(1, n), map(operator.not_, same)), n]
-        reworked = [
-            (start, end)
-            for start, end in pairwise([0, *ends])
-            if len(set(roles[start:end])) <= before[end - 1] - before[start]
-        ]
+        kinds = map(len, map(set, map(roles.__getitem__, map(slice, starts, ends))))
+        handed = map(
+            operator.sub,
+            map(before.__getitem__, map(operator.sub, ends, repeat(1))),
+            map(before.__getitem__, starts),
+        )
+        reworked = list(compress(zip(starts, ends, strict=True), map(operator.le, kinds, handed)))
         if reworked:
             self._rework(reworked, roles, arrivals, before, keys)
         self._examples(keys, pairs, handing, ids, first_place)
