@@ -538,3 +538,26 @@ def test_entities_other_than_nodes_change_nothing_in_the_chain(example: ServiceM
         "In all: 1 entity, 0 hand-offs, 0 touchpoints changed; 1 new finding, 0 resolved.\n"
     )
     assert servicekit.diff(example, example).to_text().endswith("\nNo differences.\n")
+
+
+def test_feeds_changed_at_one_touchpoint_move_the_critical_set_of_another() -> None:
+    """Feeds declare the serving role a start for every touchpoint it serves: taking them
+    off one touchpoint changes the critical set of its sibling, which the diff names."""
+    text = """
+servicekit: 1
+customers: [{id: c}]
+roles:
+  - {id: planner, serves: [agent]}
+  - {id: agent}
+  - {id: runner}
+touchpoints:
+  - {id: drop-off, role: agent, feeds: [runner]}
+  - {id: pickup, role: runner}
+  - {id: counter, role: agent}
+"""
+    old = servicekit.loads(text)
+    new = servicekit.loads(text.replace(", feeds: [runner]", ""))
+    assert old.chain.critical("counter") != new.chain.critical("counter")
+    change = servicekit.diff(old, new)
+    assert "counter" in {t.touchpoint for t in change.touchpoints}
+    check(change, old, new)

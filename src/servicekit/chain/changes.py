@@ -206,6 +206,10 @@ def touchpoint_changes(
         graph = chain.graph
         seeds = {n for n in changed if n in graph}
         seeds.update(v for u, v in moved | altered if graph.has_edge(u, v))
+        # A touchpoint's feeds declare its serving role a start: changing them moves the
+        # roots, so the critical sets, of everything downstream of that role.
+        touchpoints = chain.model.touchpoints
+        seeds.update(touchpoints[n].role for n in changed if n in touchpoints)
         flagged |= bfs_reach(chain.whole_successors, seeds, None)
         starts[number] = {n for n in changed if n in graph}
         starts[number].update(u for u, v in moved if graph.has_edge(u, v))
