@@ -128,8 +128,9 @@ class Conformance:
     model does not have (with example cases); ``fitness`` is the share of observed
     hand-offs that are designed (``None`` when the log shows none); ``shares`` gives each
     observed hand-off's share of its giving role's; ``customers`` the same answer for each
-    customer's cases, judged on that customer's chain. Lists are ordered by count, most
-    first, then by ids.
+    customer's cases, judged on that customer's chain (a mapping whose answers are worked
+    out when first asked for; ``customer`` says whose cases an answer counts). Lists are
+    ordered by count, most first, then by ids.
     """
 
     cases: int
@@ -274,47 +275,42 @@ class _Design:
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
         self._pairs: dict[str | None, frozenset[Pair]] = {}
+        self._found: tuple[set[Pair], dict[str, set[Pair]]] | None = None
 
-    @functools.cached_property
-    def everyone(self) -> set[Pair]:
-        """The hand-offs designed for everyone (found with ``only``)."""
-        self._find()
-        return self.everyone
-
-    @functools.cached_property
-    def only(self) -> dict[str, set[Pair]]:
-        """Customer -> the hand-offs designed for some customers, them among them."""
-        self._find()
-        return self.only
-
-    def _find(self) -> None:
-        model = self.model
-        self.__dict__["everyone"] = set()
-        self.__dict__["only"] = {}
-        for role in model.roles.values():
-            for handoff in role.serves:
-                if handoff.to == role.id:
-                    continue
-                admitted = handoff.for_
-                self._add((role.id, handoff.to), admitted)
-        for touchpoint in model.touchpoints.values():
-            for fed in touchpoint.feeds:
-                if fed != touchpoint.role:
-                    self._add((touchpoint.role, fed), touchpoint.customers or None)
-
-    def _add(self, pair: Pair, customers: Iterable[str] | None) -> None:
-        if customers is None:
-            self.everyone.add(pair)
-        else:
-            for customer in customers:
-                self.only.setdefault(customer, set()).add(pair)
+    def tables(self) -> tuple[set[Pair], dict[str, set[Pair]]]:
+        """The hand-offs designed for everyone, and customer -> those designed for some
+        customers, them among them: found in one pass over the model, when first asked."""
+        if self._found is None:
+            everyone: set[Pair] = set()
+            only: dict[str, set[Pair]] = {}
+            designs = [
+                ((role.id, handoff.to), handoff.for_)
+                for role in self.model.roles.values()
+                for handoff in role.serves
+                if handoff.to != role.id
+            ]
+            designs += [
+                ((touchpoint.role, fed), touchpoint.customers or None)
+                for touchpoint in self.model.touchpoints.values()
+                for fed in touchpoint.feeds
+                if fed != touchpoint.role
+            ]
+            for pair, customers in designs:
+                if customers is None:
+                    everyone.add(pair)
+                else:
+                    for customer in customers:
+                        only.setdefault(customer, set()).add(pair)
+            self._found = (everyone, only)
+        return self._found
 
     def pairs(self, customer: str | None) -> frozenset[Pair]:
         """The designed pairs of the whole chain (``None``) or of ``customer``'s chain."""
         found = self._pairs.get(customer)
         if found is None:
             if customer is None:
-                found = frozenset(self.everyone.union(*self.only.values()))
+                everyone, only = self.tables()
+                found = frozenset(everyone.union(*only.values()))
             else:
                 found = self.pairs(None).difference(self.excluded(customer))
             self._pairs[customer] = found
@@ -325,8 +321,9 @@ class _Design:
         other customers (a few, next to the whole chain's)."""
         if customer is None:
             return frozenset()
-        restricted = set().union(*self.only.values()).difference(self.everyone)
-        return frozenset(restricted.difference(self.only.get(customer, ())))
+        everyone, only = self.tables()
+        restricted = set().union(*only.values()).difference(everyone)
+        return frozenset(restricted.difference(only.get(customer, ())))
 
 
 def designed_handoffs(model: ServiceModel, customer: str | None = None) -> frozenset[Pair]:
