@@ -560,10 +560,7 @@ def _answer(
 #: The zone of a case before its first time is read.
 _NO_ZONE = "?"
 #: The cells of a row of a log: case, role (or resource), time, customer.
-_CASE, _WHO, _TIME = itemgetter(0), itemgetter(1), itemgetter(2)
-_CUSTOMER = itemgetter(3)
-_SECOND = itemgetter(1)
-_CELLS = itemgetter(0, 1, 2)
+_WHO, _TIME, _CUSTOMER = itemgetter(1), itemgetter(2), itemgetter(3)
 #: What comes before a time's zone (``+01:00``), or before its ``Z``.
 _BEFORE_ZONE, _BEFORE_LAST = itemgetter(slice(None, -6)), itemgetter(slice(None, -1))
 _TZINFO = attrgetter("tzinfo")
@@ -689,11 +686,9 @@ class _Log:
         self.customer_of_cell: dict[str | None, int] = {"": 0, None: 0}
         self.customer_of_cell.update(self.customer_numbers)
         self.counts = _Counts(self.known)
-        rb = self.rb = self.counts.role_bits
+        self.rb = self.counts.role_bits
         self.pb = self.counts.pair_bits
         self.pair_mask = self.counts.pair_mask
-        #: The bits of a whole key: a hand-off and its customer.
-        self.kb = self.pb + max(1, len(self.customer_names).bit_length())
         #: Giver number -> receiver number -> the customers (as numbers) the hand-off is
         #: designed for (``None``: everyone); filled for a giver when the log first shows
         #: it handing work on, so that a big model costs only the roles the log names.
@@ -706,7 +701,6 @@ class _Log:
         self.judged: dict[int, bool] = {}
         #: Undocumented hand-off keys still short of example cases.
         self.wanting: set[int] = set()
-        del rb
         self.has_customer = False
         self.who_column = names["resource"] if roles_of is not None else names["role"]
         #: Zone text -> its offset; ``naive``: whether the log's times have no offset.
@@ -754,8 +748,7 @@ class _Log:
     def _admitted(self, pair: int) -> frozenset[int] | bool | None:
         """The customers hand-off ``pair`` is designed for: ``None`` everyone, ``False``
         no one (it is not designed)."""
-        found = self._receivers(pair >> self.rb).get(pair & self.counts.role_mask, False)
-        return found
+        return self._receivers(pair >> self.rb).get(pair & self.counts.role_mask, False)
 
     def _suspects(self, keys: Sequence[int], pairs: Sequence[int]) -> set[int]:
         """Of hand-off keys (``pairs``: the same without their customer), those not designed
