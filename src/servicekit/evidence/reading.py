@@ -380,9 +380,9 @@ class _CsvRows(Rows):
         than ``csv``'s field limit: there a line is a row and a comma ends a cell, as for
         ``csv``. Returns the first block that is not plain (``None`` at the end of the file).
 
-        By column, a block whose every line has a comma fewer than the header has columns
-        (and no blank line) is cut into its cells at once, and each column is every
-        ``width``-th of them; any other block is cut into rows first.
+        By column, a block whose every line has as many cells as the header has columns
+        (no blank line either) is cut into its columns at once (``_cut_into_columns``); any
+        other block is cut into rows first.
         """
         text, width, limit = self._text, self._width, csv.field_size_limit()
         positions = self.positions
