@@ -899,7 +899,7 @@ def test_customers_answers_are_worked_out_when_asked_and_stay() -> None:
     alone = EXAMPLE.conformance([r for r in rows if r["case:customer"] == "bride"])
     assert bride.to_json()["designed"] == alone.to_json()["designed"]
     assert (bride.customer, found.customer) == ("bride", None)
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="nobody"):
         found.customers["nobody"]
     assert "nobody" not in found.customers
 
