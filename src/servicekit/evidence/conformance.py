@@ -276,6 +276,22 @@ class _Design:
         self.model = model
         self._pairs: dict[str | None, frozenset[Pair]] = {}
         self._found: tuple[set[Pair], dict[str, set[Pair]]] | None = None
+        self._fed: dict[str, list[tuple[str, tuple[str, ...] | None]]] | None = None
+
+    def handed(self, role: str) -> list[tuple[str, tuple[str, ...] | None]]:
+        """Whom ``role`` hands work to by design, each with the customers it is designed
+        for (``None``: everyone): its ``serves``, and the ``feeds`` of the touchpoints it
+        serves at. A role handing work to itself is never observed and is left out."""
+        if self._fed is None:
+            self._fed = {}
+            for touchpoint in self.model.touchpoints.values():
+                for fed in touchpoint.feeds:
+                    self._fed.setdefault(touchpoint.role, []).append(
+                        (fed, touchpoint.customers or None)
+                    )
+        handed = [(h.to, h.for_) for h in self.model.roles[role].serves]
+        handed += self._fed.get(role, ())
+        return [(receiver, customers) for receiver, customers in handed if receiver != role]
 
     def tables(self) -> tuple[set[Pair], dict[str, set[Pair]]]:
         """The hand-offs designed for everyone, and customer -> those designed for some
@@ -283,24 +299,13 @@ class _Design:
         if self._found is None:
             everyone: set[Pair] = set()
             only: dict[str, set[Pair]] = {}
-            designs = [
-                ((role.id, handoff.to), handoff.for_)
-                for role in self.model.roles.values()
-                for handoff in role.serves
-                if handoff.to != role.id
-            ]
-            designs += [
-                ((touchpoint.role, fed), touchpoint.customers or None)
-                for touchpoint in self.model.touchpoints.values()
-                for fed in touchpoint.feeds
-                if fed != touchpoint.role
-            ]
-            for pair, customers in designs:
-                if customers is None:
-                    everyone.add(pair)
-                else:
-                    for customer in customers:
-                        only.setdefault(customer, set()).add(pair)
+            for role in self.model.roles:
+                for receiver, customers in self.handed(role):
+                    if customers is None:
+                        everyone.add((role, receiver))
+                    else:
+                        for customer in customers:
+                            only.setdefault(customer, set()).add((role, receiver))
             self._found = (everyone, only)
         return self._found
 
@@ -332,8 +337,8 @@ def designed_handoffs(model: ServiceModel, customer: str | None = None) -> froze
     Every hand-off of a role to another role, and every touchpoint's ``feeds`` (its serving
     role to each fed role); in a customer's chain only the hand-offs ``for`` that customer
     (or for everyone) and the touchpoints serving them. A role handing work to itself is
-    never observed (consecutive events of one role are no hand-off) and is left out. This
-    is the one place where a customer's designed chain is decided.
+    never observed (consecutive events of one role are no hand-off) and is left out.
+    ``_Design.handed`` is the one place where a customer's designed chain is decided.
 
     Examples
     --------
@@ -693,7 +698,7 @@ class _Log:
         #: designed for (``None``: everyone); filled for a giver when the log first shows
         #: it handing work on, so that a big model costs only the roles the log names.
         self.designed_to: dict[int, dict[int, frozenset[int] | None]] = {}
-        self._feeds: dict[str, list[tuple[str, tuple[str, ...] | None]]] | None = None
+        self.design = _Design(model)
         #: Hand-offs (no customer) seen so far -> whether they are *not* designed for
         #: everyone (designed only for some customers, or not at all).
         self.odd: dict[int, bool] = {}
@@ -716,26 +721,15 @@ class _Log:
     # -- the design ---------------------------------------------------------------------
 
     def _receivers(self, giver: int) -> dict[int, frozenset[int] | None]:
-        """Whom ``giver`` hands work to by design, and for which customers (``None``:
-        everyone): its ``serves`` and the ``feeds`` of the touchpoints it serves at."""
+        """``_Design.handed`` for the role numbered ``giver``, in numbers: receiver ->
+        the customers the hand-off is designed for (``None``: everyone)."""
         found = self.designed_to.get(giver)
         if found is not None:
             return found
         found = {}
         if giver < self.known:
-            name = self.role_names[giver]
-            if self._feeds is None:
-                self._feeds = {}
-                for touchpoint in self.model.touchpoints.values():
-                    for fed in touchpoint.feeds:
-                        self._feeds.setdefault(touchpoint.role, []).append(
-                            (fed, touchpoint.customers or None)
-                        )
-            handed = [(h.to, h.for_) for h in self.model.roles[name].serves]
             numbers, customers = self.role_numbers, self.customer_numbers
-            for receiver, admitted in [*handed, *self._feeds.get(name, ())]:
-                if receiver == name:
-                    continue
+            for receiver, admitted in self.design.handed(self.role_names[giver]):
                 number = numbers[receiver]
                 if admitted is None or found.get(number, ()) is None:
                     found[number] = None
@@ -1377,7 +1371,7 @@ class _Log:
         model, names, pb, rb = self.model, self.role_names, self.pb, self.rb
         whole, parts = _parts(self.counts, len(self.customer_names))
         self.done, self.held = set(), {}
-        design = _Design(model)
+        design = self.design
         odd, judged, in_chain = self.odd, self.judged, self.in_chain
         numbers = self.customer_numbers
 
