@@ -175,19 +175,9 @@ class Problem:
         )
 
 
-class ModelError(ServicekitError, ValueError):
-    """A model that cannot be loaded or built, with every problem found.
-
-    Examples
-    --------
-    >>> err = ModelError([Problem(path="a.yaml", line=3, column=1, message="x"),
-    ...                   Problem(path="a.yaml", line=1, column=5, message="y")])
-    >>> print(err)
-    a.yaml:1:5: error: y
-    a.yaml:3:1: error: x
-    >>> len(err.problems)
-    2
-    """
+class _ProblemsError(ServicekitError, ValueError):
+    """An error made of problems, each placed where it is: printed one a line, in order
+    of place, and pickled as its problems."""
 
     problems: tuple[Problem, ...]
 
@@ -202,12 +192,27 @@ class ModelError(ServicekitError, ValueError):
         return (type(self), (self.problems,))
 
 
+class ModelError(_ProblemsError):
+    """A model that cannot be loaded or built, with every problem found.
+
+    Examples
+    --------
+    >>> err = ModelError([Problem(path="a.yaml", line=3, column=1, message="x"),
+    ...                   Problem(path="a.yaml", line=1, column=5, message="y")])
+    >>> print(err)
+    a.yaml:1:5: error: y
+    a.yaml:3:1: error: x
+    >>> len(err.problems)
+    2
+    """
+
+
 #: The ``kind`` of a problem with a row of evidence (a complaints file, a hand-off log):
 #: its ``field`` is the column, its ``value`` the cell, and it is placed at ``file:line``.
 ROW = "row"
 
 
-class EvidenceError(ServicekitError, ValueError):
+class EvidenceError(_ProblemsError):
     """Evidence (complaints, a hand-off log) that cannot be read, with every problem found.
 
     Each ``Problem`` is placed at the row it is about, ``file:line`` (lines count
@@ -223,18 +228,6 @@ class EvidenceError(ServicekitError, ValueError):
     >>> print(err)
     log.csv:3: error: unknown role 'spoter'; did you mean 'spotter'?
     """
-
-    problems: tuple[Problem, ...]
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(problems, key=Problem.sort_key))
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.problems,))
 
 
 class UnknownIdError(ServicekitError, KeyError):
