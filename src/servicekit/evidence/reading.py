@@ -346,18 +346,19 @@ class _CsvRows(Rows):
             yield start, pick(row)
 
     def chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[tuple[Any, ...]]]]:
-        super().close()  # the row-by-row reading, never started
-        self._rows = iter(())
-        return self._guarded(self._chunks(most))
+        return self._in_chunks(most, by_column=False)
 
     def column_chunks(self, most: int = BATCH) -> Iterator[tuple[Sequence[int], list[Any]]]:
+        return self._in_chunks(most, by_column=True)
+
+    def _in_chunks(
+        self, most: int, *, by_column: bool
+    ) -> Iterator[tuple[Sequence[int], list[Any]]]:
         super().close()  # the row-by-row reading, never started
         self._rows = iter(())
-        return self._guarded(self._chunks(most, by_column=True))
+        return self._guarded(self._chunks(most, by_column=by_column))
 
-    def _chunks(
-        self, most: int, *, by_column: bool = False
-    ) -> Iterator[tuple[Sequence[int], list[Any]]]:
+    def _chunks(self, most: int, *, by_column: bool) -> Iterator[tuple[Sequence[int], list[Any]]]:
         """Blocks cut by hand while they are plain, the rest of the file through ``csv``;
         rows, or (``by_column``) columns.
 
