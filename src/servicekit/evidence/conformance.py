@@ -1031,7 +1031,7 @@ class _Log:
                 )
             )
         counts.counts.update(keys)
-        handing = list(compress(cases[1:], arrivals))
+        handing = list(compress(islice(cases, 1, None), arrivals))
         # How many hand-offs come before each row: a case's roles are as many as its
         # hand-offs and one, unless it hands work back to a role it had (rework).
         before = list(accumulate(arrivals, initial=0))
