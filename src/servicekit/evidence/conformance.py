@@ -36,10 +36,10 @@ import operator
 import os
 from array import array
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from itertools import accumulate, compress, count, islice, pairwise, repeat
+from itertools import accumulate, chain, compress, count, islice, pairwise, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -73,6 +73,9 @@ EXAMPLES = 3
 #: Rows counted together, at most: enough to spread a chunk's fixed costs, few enough to
 #: stay in the processor's cache.
 CHUNK = 512
+#: How many (customer, variant) counts wait before they are added to the hand-offs', and
+#: how many variants are kept for cases still to come.
+WINDOW = 1 << 15
 
 Pair = tuple[str, str]
 
@@ -571,6 +574,27 @@ _BEFORE_ZONE, _BEFORE_LAST = itemgetter(slice(None, -6)), itemgetter(slice(None,
 _TZINFO = attrgetter("tzinfo")
 
 
+class _Variant:
+    """What every case passing through one sequence of roles shows: its events, its
+    hand-offs in order, those into a role it had before (``rework``), those it shows again
+    (``repeats``), and the hand-offs not designed for everyone (``odd``), once each. Hand-offs
+    are ``giver << b | receiver`` (see ``_Counts``), with no customer."""
+
+    __slots__ = ("events", "odd", "pairs", "repeats", "rework")
+
+    def __init__(
+        self, events: int, pairs: list[int], rework: list[int], repeats: list[int], odd: list[int]
+    ) -> None:
+        self.events = events
+        self.pairs = pairs
+        self.rework = rework
+        self.repeats = repeats
+        self.odd = odd
+
+
+_ODD = attrgetter("odd")
+
+
 class _Case:
     """The events of one case so far: their times and roles (as numbers), in file order.
 
@@ -637,6 +661,17 @@ def _head(columns: Columns, end: int) -> Columns:
 
 def _tail(columns: Columns, start: int) -> Columns:
     return [column[start:] for column in columns]
+
+
+def _one_run_each(cells: Sequence[Any], values: list[Any], lengths: list[int]) -> bool:
+    """Whether ``cells`` are ``values[0]`` ``lengths[0]`` times, then ``values[1]``..."""
+    return list(cells) == list(chain.from_iterable(map(repeat, values, lengths)))
+
+
+def _ordered(times: Sequence[Any], starts: list[int]) -> bool:
+    """Whether ``times`` go down only where a case starts (``starts``: its first rows)."""
+    down = compress(count(1), map(operator.gt, times, islice(times, 1, None)))
+    return set(starts).issuperset(down)
 
 
 class _Ungrouped(Exception):
@@ -717,6 +752,10 @@ class _Log:
         self.held: dict[str, _Case] = {}
         #: A case longer than a chunk, read case by case.
         self.open: tuple[str, _Case] | None = None
+        #: The variants met, by their rows' roles (or resources) as written.
+        self.variants: dict[tuple[str, ...], _Variant] = {}
+        #: Whole cases not yet counted, by (customer, variant).
+        self.window: Counter[tuple[int, _Variant]] = Counter()
 
     # -- the design ---------------------------------------------------------------------
 
@@ -758,17 +797,21 @@ class _Log:
         if not any(is_odd):
             return set()
         found = set(compress(keys, is_odd))
-        judged = self.judged
-        for key in found.difference(judged):
-            customer = key >> self.pb
-            admitted = self._admitted(key & self.pair_mask)
-            designed = admitted is None or (
-                isinstance(admitted, frozenset) and (not customer or customer in admitted)
-            )
-            judged[key] = designed
-            if not designed:
-                self.wanting.add(key)
+        for key in found.difference(self.judged):
+            self._judge(key)
         return found
+
+    def _judge(self, key: int) -> None:
+        """Judge hand-off ``key`` (with its customer) for ``judged``: designed for its
+        customer? The undocumented start wanting examples."""
+        customer = key >> self.pb
+        admitted = self._admitted(key & self.pair_mask)
+        designed = admitted is None or (
+            isinstance(admitted, frozenset) and (not customer or customer in admitted)
+        )
+        self.judged[key] = designed
+        if not designed:
+            self.wanting.add(key)
 
     def in_chain(self, pair: int) -> bool:
         """Whether the hand-off ``pair`` (no customer) is designed for anyone at all."""
@@ -837,6 +880,7 @@ class _Log:
             carry_lines, carry = lines[last:], _tail(columns, last)
         if carry is not None and not self._complete(carry):
             self._by_case(carry_lines, carry, grouped=True)
+        self._flush()
         if self.open is not None:
             self._finish(*self.open)
 
@@ -911,10 +955,10 @@ class _Log:
             return None
         return zone, times
 
-    def _in_order(self, stamps: Sequence[str], same: list[bool]) -> bool:
+    def _in_order(self, stamps: Sequence[str], starts: list[int]) -> bool:
         """Whether the times of a chunk are all well written, of the log's one zone (or of
-        none, in a log without), and in order within each case (``same``: whether each
-        row's case goes on in the next row).
+        none, in a log without), and in order within each case (``starts``: the row each
+        case starts at).
 
         Times written alike (one length; ``-``, ``:`` and the separator in the same places;
         one zone) are compared as text, which for them is comparing the times; any other
@@ -934,9 +978,7 @@ class _Log:
             timed = self._times(list(stamps))
             if timed is None:
                 return False
-            times = timed[1]
-            later = map(operator.gt, times, islice(times, 1, None))
-            return not any(map(operator.and_, same, later))
+            return _ordered(timed[1], starts)
         if (zone is None) is not self.naive or (zone is not None and zone not in self.zones):
             return False
         n = len(stamps)
@@ -951,162 +993,177 @@ class _Log:
             or (body > 19 and len(set(text[19::width])) != 1)
         ):
             return False
-        read = map(datetime.fromisoformat, stamps)
-        try:  # each time read as fromisoformat reads it; a naive log's, with no offset
-            if zone is None:
-                if any(map(_TZINFO, read)):
-                    return False
-            else:
-                deque(read, maxlen=0)
+        bodies = map(_BEFORE_ZONE if len(tail) == 6 else _BEFORE_LAST, stamps) if tail else stamps
+        try:  # what comes before each time's zone read as fromisoformat reads it: no offset
+            if any(map(_TZINFO, map(datetime.fromisoformat, bodies))):
+                return False
         except ValueError:
             return False
-        return not any(map(operator.and_, same, map(operator.gt, stamps, islice(stamps, 1, None))))
+        return _ordered(stamps, starts)
 
     def _complete(self, columns: Columns) -> bool:
         """Count whole cases at once when every row is as expected; ``False`` when one is not.
 
-        Every step is a ``map``, ``compress`` or ``zip`` over the columns, run in C.
+        Each case is taken as its *variant*, the roles it passes through in order: a
+        variant's hand-offs, rework and repeats are worked out once (``_variant``), and
+        the cases are counted by (customer, variant) until ``_flush``. Every step over the
+        rows is a ``map``, ``compress`` or slice, run in C.
         """
-        cases = columns[0]
-        try:
-            roles = list(map(self.lookup.__getitem__, columns[1]))
-        except KeyError:
-            return False
-        known = self.known
-        if len(self.role_names) > known and max(roles) >= known:
-            return False
-        n = len(cases)
-        same = list(map(operator.eq, cases, cases[1:]))
-        ids = list(dict.fromkeys(cases))
+        cases, who = columns[0], columns[1]
+        runs = Counter(cases)
+        ids = list(runs)
+        lengths = list(runs.values())
         if (
-            len(ids) != n - same.count(True)  # a case in two runs: not grouped here
-            or not self.done.isdisjoint(ids)
+            not self.done.isdisjoint(ids)
             or not all(ids)
             or "\x00" in "".join(ids)
+            or not _one_run_each(cases, ids, lengths)  # else not grouped here
         ):
             return False
-        if not self._in_order(columns[2], same):
+        # Where each case starts and ends (past its last row).
+        ends = list(accumulate(lengths))
+        starts = [0, *ends[:-1]]
+        shapes = list(map(tuple, map(who.__getitem__, map(slice, starts, ends))))
+        try:
+            variants = list(map(self.variants.__getitem__, shapes))
+        except KeyError:
+            found = self._new_variants(shapes)
+            if found is None:
+                return False
+            variants = found
+        if not self._in_order(columns[2], starts):
             return False
-        by_row: list[int] | None = None
         if self.has_customer:
+            cells = columns[3]
+            firsts = list(map(cells.__getitem__, starts))
+            if not _one_run_each(cells, firsts, lengths):
+                return False  # a case whose rows name different customers (or some none)
             try:
-                by_row = list(map(self.customer_of_cell.__getitem__, columns[3]))
+                customers = list(map(self.customer_of_cell.__getitem__, firsts))
             except KeyError:
                 return False
-            if any(map(operator.and_, same, map(operator.ne, by_row, islice(by_row, 1, None)))):
-                return False  # a case whose rows name different customers (or some none)
-        counts = self.counts
+        else:
+            customers = [0] * len(ids)
+        window = self.window
+        window.update(zip(customers, variants, strict=True))
         first_place = self.place
         self.place += len(ids)
-        rb = self.rb
-        receivers = roles[1:]
-        # Where each case starts and ends (past its last row).
-        ends = [*compress(range(1, n), map(operator.not_, same)), n]
-        starts = [0, *ends[:-1]]
-        # A hand-off wherever the next row is of the same case and another role.
-        arrivals = list(map(operator.and_, same, map(operator.ne, roles, receivers)))
-        pairs = list(
-            map(
-                operator.or_,
-                map(operator.lshift, compress(roles, arrivals), repeat(rb)),
-                compress(receivers, arrivals),
-            )
-        )
-        if by_row is None:
-            counts.cases[0] += len(ids)
-            counts.events[0] += n
-            keys = pairs
-        else:
-            cases_of, events_of = counts.cases, counts.events
-            for customer, events in zip(
-                map(by_row.__getitem__, starts), map(operator.sub, ends, starts), strict=True
-            ):
-                cases_of[customer] += 1
-                events_of[customer] += events
-            keys = list(
-                map(
-                    operator.or_,
-                    pairs,
-                    map(operator.lshift, compress(by_row, arrivals), repeat(self.pb)),
-                )
-            )
-        counts.counts.update(keys)
-        handing = list(compress(islice(cases, 1, None), arrivals))
-        # How many hand-offs come before each row: a case's roles are as many as its
-        # hand-offs and one, unless it hands work back to a role it had (rework).
-        before = list(accumulate(arrivals, initial=0))
-        kinds = map(len, map(set, map(roles.__getitem__, map(slice, starts, ends))))
-        handed = map(
-            operator.sub,
-            map(before.__getitem__, map(operator.sub, ends, repeat(1))),
-            map(before.__getitem__, starts),
-        )
-        reworked = list(compress(zip(starts, ends, strict=True), map(operator.le, kinds, handed)))
-        if reworked:
-            self._rework(reworked, roles, arrivals, before, keys)
-        self._examples(keys, pairs, handing, ids, first_place)
+        odd = list(map(_ODD, variants))
+        if any(odd):
+            self._examples(customers, variants, odd, ids, first_place)
         self.done.update(ids)
+        if len(window) > WINDOW:
+            self._flush()
         return True
 
-    def _rework(
-        self,
-        reworked: list[tuple[int, int]],
-        roles: list[int],
-        arrivals: list[bool],
-        before: list[int],
-        keys: list[int],
-    ) -> None:
-        """Count the rework of the cases ``reworked`` (their first and past-last rows): the
-        hand-offs into a role seen before in the case, and the hand-offs a case repeats
-        (its cases are fewer than its count). ``keys[before[i - 1]]`` is the hand-off into
-        row ``i`` when ``arrivals[i - 1]``."""
-        counts = self.counts
-        again: list[int] = []
+    def _new_variants(self, shapes: list[tuple[str, ...]]) -> list[_Variant] | None:
+        """The variants of cases with the roles (or resources) ``shapes``, worked out for
+        those not met before; ``None`` when a case names a role the model does not have."""
+        variants = self.variants
+        if len(variants) > WINDOW:
+            variants.clear()
+        for shape in set(shapes).difference(variants):
+            variant = self._variant(shape)
+            if variant is None:
+                return None
+            variants[shape] = variant
+        return list(map(variants.__getitem__, shapes))
+
+    def _variant(self, shape: tuple[str, ...]) -> _Variant | None:
+        """What a case passing through ``shape`` (its rows' roles or resources, in order)
+        shows: ``None`` when one is not a role of the model."""
+        try:
+            roles = list(map(self.lookup.__getitem__, shape))
+        except KeyError:
+            return None
+        if max(roles) >= self.known:
+            return None
+        rb = self.rb
+        pairs: list[int] = []
+        rework: list[int] = []
+        seen: set[int] = set()
+        previous = -1
+        for role in roles:
+            if role != previous:
+                if previous >= 0:
+                    pair = previous << rb | role
+                    pairs.append(pair)
+                    if role in seen:
+                        rework.append(pair)
+                seen.add(role)
+                previous = role
+        distinct = list(dict.fromkeys(pairs))
         repeats: list[int] = []
-        for start, end in reworked:
-            seen = {roles[start]}
-            shown: set[int] = set()
-            for row in range(start + 1, end):
-                if arrivals[row - 1]:
-                    key = keys[before[row - 1]]
-                    if roles[row] in seen:
-                        again.append(key)
-                    if key in shown:
-                        repeats.append(key)
-                    shown.add(key)
-                    seen.add(roles[row])
-        counts.rework.update(again)
-        # Each case's customer is in the bits of its hand-offs.
-        pb = self.pb
-        counts.rework_cases.update(keys[before[start]] >> pb for start, _ in reworked)
-        if repeats:
-            counts.repeats.update(repeats)
+        if len(distinct) < len(pairs):
+            again = Counter(pairs)
+            again.subtract(distinct)
+            repeats = list(again.elements())
+        odd = self.odd
+        for pair in distinct:
+            if pair not in odd:
+                odd[pair] = self._admitted(pair) is not None
+        return _Variant(
+            len(roles),
+            pairs,
+            rework,
+            repeats,
+            [pair for pair in distinct if odd[pair]],
+        )
 
     def _examples(
         self,
-        keys: list[int],
-        pairs: list[int],
-        handing: list[str],
+        customers: list[int],
+        variants: list[_Variant],
+        odd: list[list[int]],
         ids: list[str],
         first_place: int,
     ) -> None:
         """Keep the first cases showing each undocumented hand-off of a chunk.
 
-        Only the hand-offs not designed for everyone are looked at, and of them only those
-        still short of examples (``wanting``).
+        Only the hand-offs not designed for everyone are looked at (``odd``: each case's),
+        and of them only those still short of examples (``wanting``).
         """
-        suspects = self._suspects(keys, pairs)
-        if not suspects:
-            return
-        hits = self.wanting.intersection(suspects)
-        if not hits:
+        pb, judged, wanting = self.pb, self.judged, self.wanting
+        hot: set[tuple[int, _Variant]] = set()
+        for combo in set(compress(zip(customers, variants, strict=True), odd)):
+            bits = combo[0] << pb
+            for pair in combo[1].odd:
+                key = bits | pair
+                if key not in judged:
+                    self._judge(key)
+                if key in wanting:
+                    hot.add(combo)
+        if not hot:
             return
         counts = self.counts
-        for at in compress(count(), map(hits.__contains__, keys)):
-            case = handing[at]
-            counts.example(keys[at], first_place + 1 + ids.index(case), case)
+        shown: set[int] = set()
+        for at in compress(count(), map(hot.__contains__, zip(customers, variants, strict=True))):
+            bits = customers[at] << pb
+            for key in map(operator.or_, variants[at].odd, repeat(bits)):
+                if key in wanting:
+                    counts.example(key, first_place + 1 + at, ids[at])
+                    shown.add(key)
         examples = counts.examples
-        self.wanting.difference_update([k for k in hits if len(examples[k]) >= EXAMPLES])
+        wanting.difference_update([k for k in shown if len(examples[k]) >= EXAMPLES])
+
+    def _flush(self) -> None:
+        """Count the cases waiting by (customer, variant)."""
+        counts, pb = self.counts, self.pb
+        observed, rework, repeats = counts.counts, counts.rework, counts.repeats
+        cases, events, rework_cases = counts.cases, counts.events, counts.rework_cases
+        for (customer, variant), n in self.window.items():
+            cases[customer] += n
+            events[customer] += n * variant.events
+            bits = customer << pb
+            for key in map(operator.or_, variant.pairs, repeat(bits)):
+                observed[key] += n
+            if variant.rework:
+                rework_cases[customer] += n
+                for key in map(operator.or_, variant.rework, repeat(bits)):
+                    rework[key] += n
+                for key in map(operator.or_, variant.repeats, repeat(bits)):
+                    repeats[key] += n
+        self.window.clear()
 
     def _fast(self, case: _Case, cells: list[tuple[Any, ...]]) -> bool:
         """Take rows of one case in when every row is as expected; ``False`` when one is not."""
