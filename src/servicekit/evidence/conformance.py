@@ -665,7 +665,8 @@ def _tail(columns: Columns, start: int) -> Columns:
 
 def _one_run_each(cells: Sequence[Any], values: list[Any], lengths: list[int]) -> bool:
     """Whether ``cells`` are ``values[0]`` ``lengths[0]`` times, then ``values[1]``..."""
-    return list(cells) == list(chain.from_iterable(map(repeat, values, lengths)))
+    runs = list(chain.from_iterable(map(repeat, values, lengths)))
+    return (cells if isinstance(cells, list) else list(cells)) == runs
 
 
 def _ordered(times: Sequence[Any], starts: list[int]) -> bool:
@@ -1150,19 +1151,20 @@ class _Log:
         """Count the cases waiting by (customer, variant)."""
         counts, pb = self.counts, self.pb
         observed, rework, repeats = counts.counts, counts.rework, counts.repeats
+        seen, again, shown = observed.get, rework.get, repeats.get
         cases, events, rework_cases = counts.cases, counts.events, counts.rework_cases
         for (customer, variant), n in self.window.items():
             cases[customer] += n
             events[customer] += n * variant.events
             bits = customer << pb
             for key in map(operator.or_, variant.pairs, repeat(bits)):
-                observed[key] += n
+                observed[key] = seen(key, 0) + n
             if variant.rework:
                 rework_cases[customer] += n
                 for key in map(operator.or_, variant.rework, repeat(bits)):
-                    rework[key] += n
+                    rework[key] = again(key, 0) + n
                 for key in map(operator.or_, variant.repeats, repeat(bits)):
-                    repeats[key] += n
+                    repeats[key] = shown(key, 0) + n
         self.window.clear()
 
     def _fast(self, case: _Case, cells: list[tuple[Any, ...]]) -> bool:
