@@ -883,6 +883,71 @@ def test_a_time_written_alike_but_impossible_is_refused_at_its_row() -> None:
         EXAMPLE.conformance(rows)
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2024-04-31T10:00:00+02:00",  # no 31 April
+        "2023-02-29T10:00:00+02:00",  # not a leap year
+        "2024-04-01T24:00:00+02:00",
+        "2024-04-01T10:60:00+02:00",
+        "2024-04-01T10:00:60+02:00",
+        "2024-04-01T1a:00:00+02:00",
+        "2024-04-01T10:00:0\u0663+02:00",  # an Arabic-Indic digit
+    ],
+)
+def test_each_time_written_alike_is_read_whatever_chunk_it_is_in(bad: str) -> None:
+    """Impossible dates, hours, minutes and seconds among hundreds of good times are each
+    refused at their row, whether the chunk spans one day or several."""
+    for days in (False, True):
+        rows = long_log("2024-04-DDT{h:02d}:{m:02d}:00+02:00")
+        for n, row in enumerate(rows):  # a new day every 30 rows: a chunk spans several
+            day = f"{1 + n // 30 % 28:02d}" if days else "01"
+            row["time:timestamp"] = row["time:timestamp"].replace("DD", day)
+        rows[900]["time:timestamp"] = bad
+        with pytest.raises(EvidenceError, match=r"<rows>:901: error: .* is not an ISO 8601 time"):
+            EXAMPLE.conformance(rows)
+
+
+def _alike(draw: st.DrawFn) -> tuple[str, int, int]:
+    """Times written alike, ``-``, ``:`` and the separator in place, their other characters
+    mostly what a good time has: (their text, how many, the width of one)."""
+    body = draw(st.sampled_from([16, 19, 21, 23, 26]))
+    separator = draw(st.sampled_from("Tt "))
+    fraction = draw(st.sampled_from(".,"))
+    n = draw(st.integers(1, 6))
+    fixed = {4: "-", 7: "-", 10: separator, 13: ":", 16: ":", 19: fraction}
+    times = []
+    base = draw(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+    for _ in range(n):
+        moment = base + timedelta(seconds=draw(st.integers(0, 200_000)))
+        good = moment.isoformat(sep=separator, timespec="microseconds").replace(".", fraction)
+        chars = list(good[:body])
+        for at in draw(st.lists(st.integers(0, body - 1), max_size=2)):
+            if at not in fixed:
+                chars[at] = draw(st.sampled_from("0123456789" * 3 + "aZ+-:9\u0661"))
+        times.append("".join(chars))
+    return "".join(times), n, body
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_times_written_alike_are_read_as_fromisoformat_reads_them(data: st.DataObject) -> None:
+    """The check of a chunk's times written alike says yes exactly when ``fromisoformat``
+    reads every one of them as a time with no offset."""
+    from servicekit.evidence.conformance import _alike_read
+
+    text, n, body = data.draw(st.composite(_alike)())
+
+    def reads(time: str) -> bool:
+        try:
+            return datetime.fromisoformat(time).tzinfo is None
+        except ValueError:
+            return False
+
+    every = all(reads(text[at : at + body]) for at in range(0, n * body, body))
+    assert _alike_read(text, n, body, body) == every
+
+
 # --- each customer's answer is worked out when first asked for ------------------------------
 
 

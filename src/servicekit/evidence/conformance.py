@@ -34,11 +34,12 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from itertools import accumulate, chain, compress, count, islice, pairwise, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
@@ -626,6 +627,57 @@ _BODIES = {
 _SEPARATOR = itemgetter(10)
 
 
+_DIGITS = b"0123456789"
+#: Where the hour starts, after the separator: hours 24 to 29 (every other character
+#: of a time written alike being a digit, ``-``, ``:``, ``.`` or ``,``).
+_LATE = {separator: re.compile(f"{separator}2[4-9]") for separator in _SEPARATORS}
+#: A day after its month (``-MM-DD``) that not every month has, or none has.
+_LONG_DAY = re.compile("-[0-9][0-9]-(?:00|29|3)")
+
+
+def _alike_read(text: str, n: int, width: int, body: int) -> bool:
+    """Whether each of the ``n`` times of ``text``, written alike (``width`` characters
+    each, ``body`` of them before the zone; the ``-``, ``:``, separator and zone already
+    found in place), is a time ``datetime.fromisoformat`` reads, with no offset of its own.
+
+    The dates are read by ``date.fromisoformat``: a chunk's one date, or its one month
+    when every day is one each month has, or else each distinct date. The time of day is
+    checked a position at a time, for every time at once.
+    """
+    if not text.isascii():
+        return False
+    raw = text.encode()
+    first = text[:10]
+    if all(raw[at::width] == raw[at : at + 1] * n for at in (0, 1, 2, 3, 5, 6, 8, 9)):
+        dates = {first}
+    elif (
+        all(raw[at::width] == raw[at : at + 1] * n for at in (0, 1, 2, 3, 5, 6))
+        and not raw[8::width].translate(None, b"012")
+        and raw[9::width].isdigit()
+        and _LONG_DAY.search(text) is None
+    ):
+        dates = {first[:8] + "01"}  # days 01 to 28 of a month that reads
+    else:
+        ends = range(10, n * width + 1, width)
+        dates = set(map(text.__getitem__, map(slice, range(0, n * width, width), ends)))
+    try:
+        for day in dates:
+            date.fromisoformat(day)
+    except ValueError:
+        return False
+    # Hours 00-29 (24-29 looked for below), minutes and seconds 00-59, fractions digits.
+    allowed = [(11, b"012"), (12, _DIGITS), (14, b"012345"), (15, _DIGITS)]
+    if body >= 19:
+        allowed += [(17, b"012345"), (18, _DIGITS)]
+    if body > 19:
+        if text[19] not in ".,":
+            return False
+        allowed += [(at, _DIGITS) for at in range(20, body)]
+    if any(raw[at::width].translate(None, chars) for at, chars in allowed):
+        return False
+    return b"2" not in raw[11::width] or _LATE[text[10]].search(text) is None
+
+
 def _separated(local: str) -> bool:
     """Whether the date and time of ``local`` are separated as ISO 8601 says: a ``T`` (or a
     space), where Python's ``fromisoformat`` takes any character."""
@@ -994,11 +1046,7 @@ class _Log:
             or (body > 19 and len(set(text[19::width])) != 1)
         ):
             return False
-        bodies = map(_BEFORE_ZONE if len(tail) == 6 else _BEFORE_LAST, stamps) if tail else stamps
-        try:  # what comes before each time's zone read as fromisoformat reads it: no offset
-            if any(map(_TZINFO, map(datetime.fromisoformat, bodies))):
-                return False
-        except ValueError:
+        if not _alike_read(text, n, width, body):
             return False
         return _ordered(stamps, starts)
 
