@@ -744,9 +744,9 @@ def test_the_bundled_evidence_conforms_as_the_tutorial_says() -> None:
 
 
 def long_log(
-    stamp: str = "2024-01-01T{h:02d}:{m:02d}:00Z", cases: int = 300
+    stamp: str = "2024-01-01T{h:02d}:{m:02d}:00Z", cases: int = 1200
 ) -> list[dict[str, str]]:
-    """Many short cases, enough rows for several chunks."""
+    """Many short cases, enough rows (4,800) for several chunks."""
     rows = []
     for case in range(cases):
         for step, role in enumerate(["tagger", "spotter", "cleaner", "presser"]):
@@ -775,11 +775,11 @@ def test_long_logs_in_every_spelling_of_time(stamp: str) -> None:
     """Hundreds of cases give exact counts whatever the times look like."""
     found = EXAMPLE.conformance(long_log(stamp))
     assert [(h.from_, h.to, h.count, h.cases) for h in found.designed] == [
-        ("cleaner", "presser", 300, 300),
-        ("spotter", "cleaner", 300, 300),
-        ("tagger", "spotter", 300, 300),
+        ("cleaner", "presser", 1200, 1200),
+        ("spotter", "cleaner", 1200, 1200),
+        ("tagger", "spotter", 1200, 1200),
     ]
-    assert (found.customers["bride"].cases, found.customers["walk-in"].cases) == (100, 200)
+    assert (found.customers["bride"].cases, found.customers["walk-in"].cases) == (400, 800)
 
 
 def test_a_long_log_with_an_odd_separator_is_refused_at_its_row() -> None:
@@ -806,7 +806,7 @@ def test_a_long_log_whose_cases_change_customer_or_lose_it() -> None:
     """A case with one empty customer cell keeps its customer; two customers are an error."""
     rows = long_log()
     rows[1]["case:customer"] = ""
-    assert EXAMPLE.conformance(rows).customers["bride"].cases == 100
+    assert EXAMPLE.conformance(rows).customers["bride"].cases == 400
     rows[2]["case:customer"] = "walk-in"
     with pytest.raises(EvidenceError, match=r"<rows>:3: error: case 'c0' was for customer 'bride'"):
         EXAMPLE.conformance(rows)

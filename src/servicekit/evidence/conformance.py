@@ -73,10 +73,12 @@ FAIL_ON = ("undocumented", "unobserved")
 EXAMPLES = 3
 #: Rows counted together, at most: enough to spread a chunk's fixed costs, few enough to
 #: stay in the processor's cache.
-CHUNK = 512
-#: How many (customer, variant) counts wait before they are added to the hand-offs', and
-#: how many variants are kept for cases still to come.
-WINDOW = 1 << 15
+CHUNK = 2048
+#: How many (customer, variant) counts wait before they are added to the hand-offs'.
+WINDOW = 1 << 14
+#: How many variants are kept for cases still to come: a log whose every case takes its
+#: own way keeps no more than these.
+VARIANTS = 1 << 13
 
 Pair = tuple[str, str]
 
@@ -794,6 +796,9 @@ class _Log:
         self.judged: dict[int, bool] = {}
         #: Undocumented hand-off keys still short of example cases.
         self.wanting: set[int] = set()
+        #: (customer, variant) pairs none of whose hand-offs wants examples any more (or
+        #: ever did): their cases are not looked at for examples.
+        self.cold: set[tuple[int, _Variant]] = set()
         self.has_customer = False
         self.who_column = names["resource"] if roles_of is not None else names["role"]
         #: Zone text -> its offset; ``naive``: whether the log's times have no offset.
@@ -1073,13 +1078,10 @@ class _Log:
         ends = list(accumulate(lengths))
         starts = [0, *ends[:-1]]
         shapes = list(map(tuple, map(who.__getitem__, map(slice, starts, ends))))
-        try:
-            variants = list(map(self.variants.__getitem__, shapes))
-        except KeyError:
-            found = self._new_variants(shapes)
-            if found is None:
-                return False
-            variants = found
+        found = list(map(self.variants.get, shapes))
+        if None in found and not self._new_variants(shapes, found):
+            return False
+        variants = cast("list[_Variant]", found)  # every one found now
         if not self._in_order(columns[2], starts):
             return False
         if self.has_customer:
@@ -1105,18 +1107,23 @@ class _Log:
             self._flush()
         return True
 
-    def _new_variants(self, shapes: list[tuple[str, ...]]) -> list[_Variant] | None:
-        """The variants of cases with the roles (or resources) ``shapes``, worked out for
-        those not met before; ``None`` when a case names a role the model does not have."""
-        variants = self.variants
-        if len(variants) > WINDOW:
-            variants.clear()
-        for shape in set(shapes).difference(variants):
-            variant = self._variant(shape)
+    def _new_variants(self, shapes: list[tuple[str, ...]], variants: list[_Variant | None]) -> bool:
+        """Work out the variants not met before (``None`` in ``variants``) of cases with
+        the roles (or resources) ``shapes``; ``False`` when a case names a role the model
+        does not have."""
+        known = self.variants
+        if len(known) > VARIANTS:
+            known.clear()
+        for at in compress(count(), map(operator.is_, variants, repeat(None))):
+            shape = shapes[at]
+            variant = known.get(shape)
             if variant is None:
-                return None
-            variants[shape] = variant
-        return list(map(variants.__getitem__, shapes))
+                variant = self._variant(shape)
+                if variant is None:
+                    return False
+                known[shape] = variant
+            variants[at] = variant
+        return True
 
     def _variant(self, shape: tuple[str, ...]) -> _Variant | None:
         """What a case passing through ``shape`` (its rows' roles or resources, in order)
@@ -1172,16 +1179,19 @@ class _Log:
         Only the hand-offs not designed for everyone are looked at (``odd``: each case's),
         and of them only those still short of examples (``wanting``).
         """
-        pb, judged, wanting = self.pb, self.judged, self.wanting
+        pb, judged, wanting, cold = self.pb, self.judged, self.wanting, self.cold
         hot: set[tuple[int, _Variant]] = set()
-        for combo in set(compress(zip(customers, variants, strict=True), odd)):
+        for combo in set(compress(zip(customers, variants, strict=True), odd)).difference(cold):
             bits = combo[0] << pb
+            warm = False
             for pair in combo[1].odd:
                 key = bits | pair
                 if key not in judged:
                     self._judge(key)
-                if key in wanting:
-                    hot.add(combo)
+                warm = warm or key in wanting
+            (hot if warm else cold).add(combo)
+        if len(cold) > VARIANTS:
+            cold.clear()
         if not hot:
             return
         counts = self.counts
