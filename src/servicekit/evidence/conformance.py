@@ -742,10 +742,11 @@ class _Log:
     """One reading of a log: the row checks, the cases, and the counts.
 
     Rows come in chunks. In a log grouped by case, the complete cases of a chunk are
-    checked and counted together with comprehensions when every row is as expected
-    (known roles, times of one zone and in order, one customer a case). Any other case is
-    taken case by case, and a case whose rows are not all as expected row by row, which
-    reports each problem at its line. Every way gives the same answer.
+    checked together a column at a time when every row is as expected (known roles, times
+    of one zone and in order, one customer a case), and counted by variant: the roles a
+    case passes through, whose hand-offs are worked out once. Any other case is taken
+    case by case, and a case whose rows are not all as expected row by row, which reports
+    each problem at its line. Every way gives the same answer.
     """
 
     def __init__(
