@@ -717,6 +717,35 @@ def _tail(columns: Columns, start: int) -> Columns:
     return [column[start:] for column in columns]
 
 
+def _handoffs(roles: Sequence[int], rb: int, known: int) -> tuple[list[int], list[int], int]:
+    """The hand-offs of a case passing through ``roles`` (numbers, in order of time): each
+    change of role is one, ``giver << rb | receiver``; those into a role the case had
+    before are its rework too. A hand-off to or from a role the model lacks (numbered
+    ``known`` or more) is left out, and counted: (hand-offs, rework, left out)."""
+    if roles and max(roles) < known:
+        pairs = [giver << rb | receiver for giver, receiver in pairwise(roles) if giver != receiver]
+        if len(set(roles)) > len(pairs):  # a role each stretch of the case: none came back
+            return pairs, [], 0
+    pairs = []
+    rework: list[int] = []
+    left_out = 0
+    seen: set[int] = set()
+    previous = -1
+    for role in roles:
+        if role != previous:
+            if previous >= 0:
+                if role >= known or previous >= known:
+                    left_out += 1
+                else:
+                    pair = previous << rb | role
+                    pairs.append(pair)
+                    if role in seen:
+                        rework.append(pair)
+            seen.add(role)
+            previous = role
+    return pairs, rework, left_out
+
+
 def _one_run_each(cells: Sequence[Any], values: list[Any], lengths: list[int]) -> bool:
     """Whether ``cells`` are ``values[0]`` ``lengths[0]`` times, then ``values[1]``..."""
     runs = list(chain.from_iterable(map(repeat, values, lengths)))
@@ -1135,20 +1164,7 @@ class _Log:
             return None
         if max(roles) >= self.known:
             return None
-        rb = self.rb
-        pairs: list[int] = []
-        rework: list[int] = []
-        seen: set[int] = set()
-        previous = -1
-        for role in roles:
-            if role != previous:
-                if previous >= 0:
-                    pair = previous << rb | role
-                    pairs.append(pair)
-                    if role in seen:
-                        rework.append(pair)
-                seen.add(role)
-                previous = role
+        pairs, rework, _ = _handoffs(roles, self.rb, self.known)
         distinct = list(dict.fromkeys(pairs))
         repeats: list[int] = []
         if len(distinct) < len(pairs):
@@ -1156,15 +1172,14 @@ class _Log:
             again.subtract(distinct)
             repeats = list(again.elements())
         odd = self.odd
-        for pair in distinct:
-            if pair not in odd:
-                odd[pair] = self._admitted(pair) is not None
+        for pair in set(distinct).difference(odd):
+            odd[pair] = self._admitted(pair) is not None
         return _Variant(
             len(roles),
             pairs,
             rework,
             repeats,
-            [pair for pair in distinct if odd[pair]],
+            list(compress(distinct, map(odd.__getitem__, distinct))),
         )
 
     def _examples(
@@ -1212,18 +1227,23 @@ class _Log:
         observed, rework, repeats = counts.counts, counts.rework, counts.repeats
         seen, again, shown = observed.get, rework.get, repeats.get
         cases, events, rework_cases = counts.cases, counts.events, counts.rework_cases
+        once: list[Iterable[int]] = []  # the hand-offs of the variants seen in one case
         for (customer, variant), n in self.window.items():
             cases[customer] += n
             events[customer] += n * variant.events
             bits = customer << pb
-            for key in map(operator.or_, variant.pairs, repeat(bits)):
-                observed[key] = seen(key, 0) + n
+            if n == 1:
+                once.append(map(operator.or_, variant.pairs, repeat(bits)))
+            else:
+                for key in map(operator.or_, variant.pairs, repeat(bits)):
+                    observed[key] = seen(key, 0) + n
             if variant.rework:
                 rework_cases[customer] += n
                 for key in map(operator.or_, variant.rework, repeat(bits)):
                     rework[key] = again(key, 0) + n
                 for key in map(operator.or_, variant.repeats, repeat(bits)):
                     repeats[key] = shown(key, 0) + n
+        observed.update(chain.from_iterable(once))
         self.window.clear()
 
     def _fast(self, case: _Case, cells: list[tuple[Any, ...]]) -> bool:
@@ -1444,23 +1464,9 @@ class _Log:
         counts.cases[customer] += 1
         counts.events[customer] += len(roles)
         known = self.known
-        pairs: list[int] = []
-        rework: list[int] = []
-        left_out = 0
-        seen: set[int] = set()
-        previous = -1
-        for role in roles:
-            if role != previous:
-                if previous >= 0:
-                    if role >= known or previous >= known:
-                        left_out += 1
-                    else:
-                        key = bits | previous << rb | role
-                        pairs.append(key)
-                        if role in seen:
-                            rework.append(key)
-                seen.add(role)
-                previous = role
+        handed, again, left_out = _handoffs(roles, rb, known)
+        pairs = list(map(operator.or_, handed, repeat(bits)))
+        rework = list(map(operator.or_, again, repeat(bits)))
         counts.counts.update(pairs)
         distinct = set(pairs)
         if len(distinct) < len(pairs):
