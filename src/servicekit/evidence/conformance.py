@@ -796,8 +796,9 @@ class _Log:
         self.role_names: list[str] = sorted(model.roles)
         self.role_numbers: dict[str, int] = {r: n for n, r in enumerate(self.role_names)}
         self.known = len(self.role_names)
-        #: What the log's role (or resource) cells stand for, as numbers.
-        self.lookup: dict[str, int] = dict(self.role_numbers)
+        #: What the log's role (or resource) cells stand for, as numbers: the role numbers
+        #: themselves when cells are roles.
+        self.lookup: dict[str, int] = self.role_numbers
         if roles_of is not None:
             self.lookup = {
                 person: self.role_numbers[role]
