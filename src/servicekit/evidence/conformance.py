@@ -746,6 +746,13 @@ def _handoffs(roles: Sequence[int], rb: int, known: int) -> tuple[list[int], lis
     return pairs, rework, left_out
 
 
+def _add(table: dict[int, int], keys: Iterable[int], n: int) -> None:
+    """Count each of ``keys`` ``n`` times more in ``table``."""
+    get = table.get
+    for key in keys:
+        table[key] = get(key, 0) + n
+
+
 def _one_run_each(cells: Sequence[Any], values: list[Any], lengths: list[int]) -> bool:
     """Whether ``cells`` are ``values[0]`` ``lengths[0]`` times, then ``values[1]``..."""
     runs = list(chain.from_iterable(map(repeat, values, lengths)))
@@ -872,17 +879,18 @@ class _Log:
         no one (it is not designed)."""
         return self._receivers(pair >> self.rb).get(pair & self.counts.role_mask, False)
 
+    def _odd(self, pairs: Sequence[int]) -> list[bool]:
+        """Whether each hand-off (no customer) is *not* designed for everyone: designed only
+        for some customers, or not at all. A hand-off is judged when first seen."""
+        odd = self.odd
+        for pair in set(pairs).difference(odd):
+            odd[pair] = self._admitted(pair) is not None
+        return list(map(odd.__getitem__, pairs))
+
     def _suspects(self, keys: Sequence[int], pairs: Sequence[int]) -> set[int]:
         """Of hand-off keys (``pairs``: the same without their customer), those not designed
-        for their case's customer (a case naming none: for anyone); the undocumented ones
-        seen for the first time start wanting examples."""
-        odd = self.odd
-        try:
-            is_odd = list(map(odd.__getitem__, pairs))
-        except KeyError:  # hand-offs seen for the first time
-            for pair in set(pairs).difference(odd):
-                odd[pair] = self._admitted(pair) is not None
-            is_odd = list(map(odd.__getitem__, pairs))
+        for everyone, each judged for its case's customer (``_judge``) when first seen."""
+        is_odd = self._odd(pairs)
         if not any(is_odd):
             return set()
         found = set(compress(keys, is_odd))
@@ -1172,15 +1180,8 @@ class _Log:
             again = Counter(pairs)
             again.subtract(distinct)
             repeats = list(again.elements())
-        odd = self.odd
-        for pair in set(distinct).difference(odd):
-            odd[pair] = self._admitted(pair) is not None
         return _Variant(
-            len(roles),
-            pairs,
-            rework,
-            repeats,
-            list(compress(distinct, map(odd.__getitem__, distinct))),
+            len(roles), pairs, rework, repeats, list(compress(distinct, self._odd(distinct)))
         )
 
     def _examples(
@@ -1225,26 +1226,21 @@ class _Log:
     def _flush(self) -> None:
         """Count the cases waiting by (customer, variant)."""
         counts, pb = self.counts, self.pb
-        observed, rework, repeats = counts.counts, counts.rework, counts.repeats
-        seen, again, shown = observed.get, rework.get, repeats.get
         cases, events, rework_cases = counts.cases, counts.events, counts.rework_cases
         once: list[Iterable[int]] = []  # the hand-offs of the variants seen in one case
         for (customer, variant), n in self.window.items():
             cases[customer] += n
             events[customer] += n * variant.events
-            bits = customer << pb
+            bits = repeat(customer << pb)
             if n == 1:
-                once.append(map(operator.or_, variant.pairs, repeat(bits)))
+                once.append(map(operator.or_, variant.pairs, bits))
             else:
-                for key in map(operator.or_, variant.pairs, repeat(bits)):
-                    observed[key] = seen(key, 0) + n
+                _add(counts.counts, map(operator.or_, variant.pairs, bits), n)
             if variant.rework:
                 rework_cases[customer] += n
-                for key in map(operator.or_, variant.rework, repeat(bits)):
-                    rework[key] = again(key, 0) + n
-                for key in map(operator.or_, variant.repeats, repeat(bits)):
-                    repeats[key] = shown(key, 0) + n
-        observed.update(chain.from_iterable(once))
+                _add(counts.rework, map(operator.or_, variant.rework, bits), n)
+                _add(counts.repeats, map(operator.or_, variant.repeats, bits), n)
+        counts.counts.update(chain.from_iterable(once))
         self.window.clear()
 
     def _fast(self, case: _Case, cells: list[tuple[Any, ...]]) -> bool:
